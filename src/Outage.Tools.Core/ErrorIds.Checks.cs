@@ -1,0 +1,6 @@
+namespace Outage.Tools.Core;
+
+public static partial class ErrorIds
+{
+    // Checks error ids go here.
+}

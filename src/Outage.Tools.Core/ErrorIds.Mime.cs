@@ -1,0 +1,7 @@
+namespace Outage.Tools.Core;
+
+public static partial class ErrorIds
+{
+    /// <summary>A rule id given to -Rule/-ExcludeRule/-Id that is not in the catalogue.</summary>
+    public const string MimeRuleNotFound = "MimeRuleNotFound";
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Outage.Tools.Core.Mime;
+
+/// <summary>
+/// Every rule the MIME linter checks, with its default severity and the RFC section it comes from.
+/// Rule ids are API (scripts filter on them): add rules, never rename or reuse one.
+/// </summary>
+public static class MimeRuleCatalog
+{
+    private static readonly MimeRule[] Rules =
+    {
+        // Line level: RFC 5322 §2.1 and §2.3, RFC 5321 §4.5.3.1.6.
+        new("line-bare-lf", MimeRuleArea.Line, MimeSeverity.Warning,
+            "A line ends in LF without CR in a message whose other lines end in CRLF (mixed line endings).", "RFC 5322 §2.3"),
+        new("line-bare-cr", MimeRuleArea.Line, MimeSeverity.Error,
+            "A CR that is not followed by LF.", "RFC 5322 §2.3"),
+        new("line-too-long", MimeRuleArea.Line, MimeSeverity.Error,
+            "A line longer than 998 octets, excluding the CRLF, in the header or the body.", "RFC 5322 §2.1.1"),
+        new("nul-byte", MimeRuleArea.Line, MimeSeverity.Error,
+            "A NUL octet (0x00), which no MIME content transfer encoding allows.", "RFC 5322 §2.3; RFC 2045 §2.7-2.8"),
+        new("8bit-header", MimeRuleArea.Header, MimeSeverity.Warning,
+            "A non-ASCII octet in a header field outside an encoded word; Error when it is not valid UTF-8.", "RFC 5322 §2.2; RFC 6532 §3.2"),
+
+        // Header section: RFC 5322 §2.2 and §3.6.
+        new("header-no-colon", MimeRuleArea.Header, MimeSeverity.Error,
+            "A line inside the header section that is neither a field (name, colon) nor a folded continuation.", "RFC 5322 §2.2"),
+        new("header-invalid-name", MimeRuleArea.Header, MimeSeverity.Error,
+            "A field name with characters other than printable ASCII except colon (for example a space before the colon).", "RFC 5322 §2.2, §3.6.8"),
+        new("header-leading-continuation", MimeRuleArea.Header, MimeSeverity.Error,
+            "The header section starts with a folded continuation line (white space) that has no field to continue.", "RFC 5322 §2.2.3"),
+        new("header-body-separator-missing", MimeRuleArea.Header, MimeSeverity.Error,
+            "Content starts without the empty line that ends the header fields.", "RFC 5322 §2.1"),
+        new("header-too-long", MimeRuleArea.Header, MimeSeverity.Error,
+            "One unfolded header field longer than the limit (default 102400 octets, like Postfix header_size_limit).", "Postfix header_size_limit; RFC 5322 §2.2.3"),
+        new("header-count-excessive", MimeRuleArea.Header, MimeSeverity.Warning,
+            "More header fields than the limit (default 1000).", "RFC 5322 §3.6"),
+        new("missing-from", MimeRuleArea.Header, MimeSeverity.Error,
+            "The top-level header has no From field.", "RFC 5322 §3.6"),
+        new("missing-date", MimeRuleArea.Header, MimeSeverity.Error,
+            "The top-level header has no Date field.", "RFC 5322 §3.6"),
+        new("missing-message-id", MimeRuleArea.Header, MimeSeverity.Warning,
+            "The top-level header has no Message-ID field (SHOULD be present).", "RFC 5322 §3.6.4"),
+        new("duplicate-header", MimeRuleArea.Header, MimeSeverity.Error,
+            "A field that may occur at most once (Date, From, Sender, Reply-To, To, Cc, Bcc, Message-ID, In-Reply-To, References, Subject) occurs more than once.", "RFC 5322 §3.6"),
+        new("invalid-date", MimeRuleArea.Header, MimeSeverity.Error,
+            "A Date (or Resent-Date) field that is not a date-time, obsolete forms included.", "RFC 5322 §3.3, §4.3"),
+        new("invalid-address", MimeRuleArea.Header, MimeSeverity.Error,
+            "An address field (From, Sender, Reply-To, To, Cc, Bcc, Resent-*) that is not an address list.", "RFC 5322 §3.4"),
+        new("invalid-message-id", MimeRuleArea.Header, MimeSeverity.Error,
+            "A Message-ID, In-Reply-To or References field that is not msg-id syntax.", "RFC 5322 §3.6.4"),
+        new("encoded-word-invalid", MimeRuleArea.Header, MimeSeverity.Warning,
+            "An RFC 2047 encoded word with bad syntax, encoding letter, payload, charset or length (over 75 characters).", "RFC 2047 §2, §4, §5"),
+        new("received-hop-count", MimeRuleArea.Header, MimeSeverity.Error,
+            "More than 50 Received fields: a mail loop (Postfix hopcount_limit).", "RFC 5321 §6.3"),
+        new("mbox-from-line", MimeRuleArea.Header, MimeSeverity.Warning,
+            "The message starts with an mbox 'From ' separator line, which is not a header field.", "RFC 4155"),
+
+        // MIME: RFC 2045, 2046, 2047, 2231.
+        new("mime-version-missing", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "The message uses MIME fields (Content-Type, Content-Transfer-Encoding) but has no MIME-Version field.", "RFC 2045 §4"),
+        new("content-type-invalid", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A Content-Type field that is not type/subtype with valid parameters.", "RFC 2045 §5.1"),
+        new("multipart-no-boundary", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A multipart Content-Type without a boundary parameter.", "RFC 2046 §5.1.1"),
+        new("boundary-invalid", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A boundary that is not 1-70 bchars or ends in a space.", "RFC 2046 §5.1.1"),
+        new("boundary-not-found", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A multipart body in which the declared boundary never occurs.", "RFC 2046 §5.1.1"),
+        new("boundary-close-missing", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A multipart body that ends without its close delimiter (--boundary--).", "RFC 2046 §5.1.1"),
+        new("boundary-nested-conflict", MimeRuleArea.Mime, MimeSeverity.Error,
+            "An inner boundary that an enclosing multipart's delimiter line would match.", "RFC 2046 §5.1.2"),
+        new("multipart-empty", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A multipart entity with no body part.", "RFC 2046 §5.1.1"),
+        new("multipart-encoding-invalid", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A multipart or message/rfc822 entity with a Content-Transfer-Encoding other than 7bit, 8bit or binary.", "RFC 2045 §6.4"),
+        new("cte-unknown", MimeRuleArea.Mime, MimeSeverity.Error,
+            "A Content-Transfer-Encoding that is not 7bit, 8bit, binary, quoted-printable or base64.", "RFC 2045 §6.1"),
+        new("base64-invalid", MimeRuleArea.Mime, MimeSeverity.Error,
+            "Base64 content with characters outside the alphabet, bad padding or a length that is not a multiple of 4.", "RFC 2045 §6.8"),
+        new("qp-invalid", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "Quoted-printable content with a bad '=' escape or an encoded line over 76 characters.", "RFC 2045 §6.7"),
+        new("8bit-in-7bit", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "Octets over 127 in a part whose transfer encoding is 7bit (declared or by default).", "RFC 2045 §2.7, §6.2"),
+        new("charset-unknown", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "A charset parameter or encoded-word charset that is not a known character set.", "RFC 2046 §4.1.2; RFC 2978"),
+        new("charset-decode-error", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "Text content that is not valid in its declared charset.", "RFC 2046 §4.1.2"),
+        new("nesting-too-deep", MimeRuleArea.Limit, MimeSeverity.Error,
+            "Multipart or message/rfc822 nesting deeper than the limit (default 100, like Postfix mime_nesting_limit).", "Postfix mime_nesting_limit"),
+        new("parts-too-many", MimeRuleArea.Limit, MimeSeverity.Error,
+            "More MIME parts than the limit (default 10000).", "RFC 2046 §5.1"),
+        new("rfc2231-invalid", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "A parameter continuation or extended value (name*0*=, charset'lang'value) that breaks RFC 2231.", "RFC 2231 §3-4"),
+        new("message-truncated", MimeRuleArea.Limit, MimeSeverity.Error,
+            "The input ends inside the header section or inside a line.", "RFC 5322 §2.1"),
+        new("size-limit", MimeRuleArea.Limit, MimeSeverity.Error,
+            "The message is larger than the limit (default 10240000 octets, like Postfix message_size_limit).", "Postfix message_size_limit; RFC 1870"),
+    };
+
+    private static readonly Dictionary<string, MimeRule> ById = Rules.ToDictionary(r => r.Id, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>All rules, in catalogue order.</summary>
+    public static IReadOnlyList<MimeRule> All => Rules;
+
+    /// <summary>The rule with this id (case-insensitive), or null.</summary>
+    public static MimeRule? Find(string id) => id is not null && ById.TryGetValue(id, out var rule) ? rule : null;
+}

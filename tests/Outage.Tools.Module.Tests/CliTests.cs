@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Outage.Tools.Core.Serialization;
 using Outage.Tools.Core.Mime;
 using Xunit;
 

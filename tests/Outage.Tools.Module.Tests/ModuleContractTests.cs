@@ -1,4 +1,5 @@
 using System.Reflection;
+using Outage.Tools.Core.Serialization;
 using System.Runtime.InteropServices;
 using System.Xml.Linq;
 using Outage.Tools.HelpGen;

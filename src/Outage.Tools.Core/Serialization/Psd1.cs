@@ -1,12 +1,17 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Text;
 
-namespace Outage.Tools.Module.Tests;
+namespace Outage.Tools.Core.Serialization;
 
 /// <summary>
 /// Reads a PowerShell data file (.psd1): hashtables <c>@{}</c>, arrays <c>@()</c>, quoted strings, numbers,
-/// <c>$true</c>/<c>$false</c>/<c>$null</c>, comments. That is all a module manifest may contain (data language).
+/// <c>$true</c>/<c>$false</c>/<c>$null</c>, comments: the data language of module manifests and of
+/// Invoke-OutageCheck configuration files, read without PowerShell (the CLI has none). Nesting is limited.
 /// </summary>
-internal sealed class Psd1
+public sealed class Psd1
 {
     private readonly string _text;
     private int _pos;
@@ -26,7 +31,26 @@ internal sealed class Psd1
         return value as Dictionary<string, object?> ?? throw reader.Error("the file is not a hashtable");
     }
 
+    private int _depth;
+
     private object? Value()
+    {
+        if (++_depth > 64)
+        {
+            throw Error("nesting deeper than 64 levels");
+        }
+
+        try
+        {
+            return ValueCore();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private object? ValueCore()
     {
         Skip();
         if (Peek("@{"))
@@ -45,10 +69,12 @@ internal sealed class Psd1
                 var key = Key();
                 Skip();
                 Expect('=');
-                if (!table.TryAdd(key, Value()))
+                if (table.ContainsKey(key))
                 {
                     throw Error($"duplicate key {key}");
                 }
+
+                table[key] = Value();
             }
         }
 
@@ -105,6 +131,11 @@ internal sealed class Psd1
     private object? Scalar()
     {
         Skip();
+        if (_pos >= _text.Length)
+        {
+            throw Error("a value was expected");
+        }
+
         var c = _text[_pos];
         if (c == '\'')
         {
@@ -137,6 +168,11 @@ internal sealed class Psd1
         if (c == '"')
         {
             var end = _text.IndexOf('"', _pos + 1);
+            if (end < 0)
+            {
+                throw Error("unterminated string");
+            }
+
             var s = _text.Substring(_pos + 1, end - _pos - 1);
             _pos = end + 1;
             return s;
@@ -148,21 +184,21 @@ internal sealed class Psd1
             _pos++;
         }
 
-        var word = _text[start.._pos];
+        var word = _text.Substring(start, _pos - start);
         return word.ToLowerInvariant() switch
         {
             "$true" => true,
             "$false" => false,
             "$null" => null,
             "" => throw Error("a value was expected"),
-            _ when double.TryParse(word, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+            _ when double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
             _ => throw Error($"'{word}' is not allowed in a data file"),
         };
     }
 
     private string Key()
     {
-        if (_text[_pos] is '\'' or '"')
+        if (_pos < _text.Length && _text[_pos] is '\'' or '"')
         {
             return (string)Scalar()!;
         }
@@ -173,7 +209,7 @@ internal sealed class Psd1
             _pos++;
         }
 
-        return start == _pos ? throw Error("a key was expected") : _text[start.._pos];
+        return start == _pos ? throw Error("a key was expected") : _text.Substring(start, _pos - start);
     }
 
     private void Skip(bool semicolons = false)
@@ -194,7 +230,8 @@ internal sealed class Psd1
             }
             else if (Peek("<#"))
             {
-                _pos = _text.IndexOf("#>", _pos, StringComparison.Ordinal) + 2;
+                var close = _text.IndexOf("#>", _pos, StringComparison.Ordinal);
+                _pos = close < 0 ? _text.Length : close + 2;
             }
             else
             {

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Outage.Tools.Core.Operations;
+using Outage.Tools.Core.Serialization;
+
+namespace Outage.Tools.Core.Checks;
+
+/// <summary>Where a queue's data comes from, for the queue checks.</summary>
+public sealed class QueueSourceSpec
+{
+    /// <summary>postqueue-json, postfix, exim-bp, exim, spool, exchange-csv, exchange-clixml.</summary>
+    public string Kind { get; set; } = "postqueue-json";
+
+    /// <summary>A file, a wildcard of files (several snapshots, oldest first by name), or a folder.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Postfix configuration directory (postfix kind) or exim configuration file (exim kind).</summary>
+    public string? ConfigDirectory { get; set; }
+
+    /// <summary>A display name; defaults to the kind and path.</summary>
+    public string? Name { get; set; }
+
+    public string DisplayName => Name ?? (Path is null ? Kind : $"{Kind}:{Path}");
+}
+
+/// <summary>
+/// What Invoke-OutageCheck and <c>outage check</c> look at: domains, endpoints, SMTP hosts, queues, message
+/// folders, DNS servers and thresholds. Read from a .psd1 or .json file, or built from parameters. Relative
+/// paths in a file are relative to the file's folder.
+/// </summary>
+public sealed class OutageCheckConfiguration
+{
+    public List<string> Domains { get; } = new();
+    public List<string> DnsServers { get; } = new();
+    public List<string> OwaUris { get; } = new();
+    public List<string> ActiveSyncUris { get; } = new();
+    public List<string> EwsUris { get; } = new();
+    public List<string> AutodiscoverAddresses { get; } = new();
+    public List<string> SmtpHosts { get; } = new();
+    public List<QueueSourceSpec> Queues { get; } = new();
+    public List<string> MessagePaths { get; } = new();
+    public OutageThresholds Thresholds { get; } = new();
+
+    /// <summary>JSON Lines file that every run appends to (null: no history).</summary>
+    public string? HistoryPath { get; set; }
+
+    /// <summary>Trust this root certificate file for endpoint checks (private PKI).</summary>
+    public string? TrustedRootCertificate { get; set; }
+
+    public static readonly string[] Keys =
+    {
+        "Domains", "DnsServers", "OwaUris", "ActiveSyncUris", "EwsUris", "AutodiscoverAddresses", "SmtpHosts", "Queues",
+        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate",
+    };
+
+    /// <summary>Reads a configuration file (.psd1 or .json).</summary>
+    /// <exception cref="OutageException">The file is missing or not a valid configuration; the message says where.</exception>
+    public static OutageCheckConfiguration Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new OutageException(ErrorIds.CheckConfigurationNotFound, OutageErrorCategory.ObjectNotFound,
+                $"The configuration file '{path}' does not exist.", path, "Give the path of a .psd1 or .json configuration (see samples/outage-check.psd1).");
+        }
+
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            var text = File.ReadAllText(full);
+            var tree = full.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? JsonValue.Parse(text) as Dictionary<string, object?> ?? throw new FormatException("the file is not a JSON object")
+                : Psd1.Parse(text);
+            return FromTable(tree, System.IO.Path.GetDirectoryName(full)!);
+        }
+        catch (FormatException ex)
+        {
+            throw new OutageException(ErrorIds.CheckConfigurationInvalid, OutageErrorCategory.InvalidData,
+                $"The configuration file '{path}' is not valid: {ex.Message}", path,
+                "Fix the file; samples/outage-check.psd1 shows every key.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new OutageException(ErrorIds.CheckConfigurationNotFound, OutageErrorCategory.ReadError,
+                $"The configuration file '{path}' cannot be read: {ex.Message}", path, null, ex);
+        }
+    }
+
+    /// <summary>Builds a configuration from a parsed table; <paramref name="baseDirectory"/> anchors relative paths.</summary>
+    public static OutageCheckConfiguration FromTable(IDictionary<string, object?> table, string baseDirectory)
+    {
+        var config = new OutageCheckConfiguration();
+        foreach (var key in table.Keys)
+        {
+            if (!Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new FormatException($"unknown key '{key}' (known keys: {string.Join(", ", Keys)})");
+            }
+        }
+
+        config.Domains.AddRange(Strings(table, "Domains"));
+        config.DnsServers.AddRange(Strings(table, "DnsServers"));
+        config.OwaUris.AddRange(Strings(table, "OwaUris"));
+        config.ActiveSyncUris.AddRange(Strings(table, "ActiveSyncUris"));
+        config.EwsUris.AddRange(Strings(table, "EwsUris"));
+        config.AutodiscoverAddresses.AddRange(Strings(table, "AutodiscoverAddresses"));
+        config.SmtpHosts.AddRange(Strings(table, "SmtpHosts"));
+        config.MessagePaths.AddRange(Strings(table, "MessagePaths").Select(p => Anchor(p, baseDirectory)));
+        if (Get(table, "HistoryPath") is string history)
+        {
+            config.HistoryPath = Anchor(history, baseDirectory);
+        }
+
+        if (Get(table, "TrustedRootCertificate") is string root)
+        {
+            config.TrustedRootCertificate = Anchor(root, baseDirectory);
+        }
+
+        if (Get(table, "Thresholds") is IDictionary<string, object?> thresholds)
+        {
+            config.Thresholds.Apply(thresholds);
+        }
+
+        foreach (var item in Items(Get(table, "Queues")))
+        {
+            if (item is not IDictionary<string, object?> q)
+            {
+                throw new FormatException("each entry of Queues must be a table such as @{ Kind = 'postqueue-json'; Path = 'queue.jsonl' }");
+            }
+
+            var spec = new QueueSourceSpec
+            {
+                Kind = (Get(q, "Kind") as string ?? "postqueue-json").ToLowerInvariant(),
+                Path = Get(q, "Path") is string p ? Anchor(p, baseDirectory) : null,
+                ConfigDirectory = Get(q, "ConfigDirectory") as string,
+                Name = Get(q, "Name") as string,
+            };
+            config.Queues.Add(spec);
+        }
+
+        return config;
+    }
+
+    /// <summary>True when there is nothing to check.</summary>
+    public bool IsEmpty => Domains.Count + OwaUris.Count + ActiveSyncUris.Count + EwsUris.Count + AutodiscoverAddresses.Count +
+        SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0;
+
+    private static object? Get(IDictionary<string, object?> table, string key) =>
+        table.TryGetValue(key, out var v) ? v : table.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static IEnumerable<object?> Items(object? value) => value switch
+    {
+        null => Enumerable.Empty<object?>(),
+        List<object?> list => list,
+        _ => new[] { value },
+    };
+
+    private static IEnumerable<string> Strings(IDictionary<string, object?> table, string key) =>
+        Items(Get(table, key)).Select(v => v as string ?? throw new FormatException($"{key} must hold strings"));
+
+    private static string Anchor(string path, string baseDirectory) =>
+        System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
+}

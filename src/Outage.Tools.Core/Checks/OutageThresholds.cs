@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Outage.Tools.Core.Checks;
+
+/// <summary>
+/// The limits that turn measurements into Warn/Fail. Defaults follow what admins already know: queue size warns
+/// at 200 and fails at 2000 messages like Exchange Online's queue report and alert; certificates warn 30 days
+/// and fail 7 days before expiry; any poison message fails. Every value can be overridden in the configuration
+/// (<c>Thresholds = @{ QueueWarn = 500 }</c>) or by parameters.
+/// </summary>
+public sealed class OutageThresholds
+{
+    /// <summary>Queued messages at or above which a queue is Warn.</summary>
+    public int QueueWarn { get; set; } = 200;
+
+    /// <summary>Queued messages at or above which a queue is Fail.</summary>
+    public int QueueFail { get; set; } = 2000;
+
+    /// <summary>Age of the oldest queued message, in minutes, at which the queue is Warn.</summary>
+    public double OldestMessageWarnMinutes { get; set; } = 30;
+
+    /// <summary>Age of the oldest queued message, in minutes, at which the queue is Fail.</summary>
+    public double OldestMessageFailMinutes { get; set; } = 240;
+
+    /// <summary>Backlog growth, in messages per minute, at which the queue is Warn (Fail at ten times this).</summary>
+    public double GrowthWarnPerMinute { get; set; } = 1;
+
+    /// <summary>Malformed (poison) messages at or above which a message folder or queue is Fail.</summary>
+    public int PoisonFail { get; set; } = 1;
+
+    /// <summary>Days before certificate expiry that are Warn.</summary>
+    public int CertificateWarnDays { get; set; } = 30;
+
+    /// <summary>Days before certificate expiry that are Fail.</summary>
+    public int CertificateFailDays { get; set; } = 7;
+
+    /// <summary>DNS response time, in milliseconds, that is Warn.</summary>
+    public double DnsResponseWarnMilliseconds { get; set; } = 500;
+
+    /// <summary>HTTP/SMTP response time (total), in milliseconds, that is Warn.</summary>
+    public double EndpointResponseWarnMilliseconds { get; set; } = 3000;
+
+    /// <summary>Time limit of one check, in seconds; a check that runs longer becomes an Error result.</summary>
+    public double CheckTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Applies overrides from a configuration table (keys are the property names, case-insensitive).</summary>
+    public void Apply(IDictionary<string, object?> overrides)
+    {
+        if (overrides is null)
+        {
+            return;
+        }
+
+        foreach (var pair in overrides)
+        {
+            var property = typeof(OutageThresholds).GetProperty(pair.Key,
+                System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                throw new FormatException($"Unknown threshold '{pair.Key}'. Known thresholds: {string.Join(", ", Names())}.");
+            }
+
+            try
+            {
+                property.SetValue(this, Convert.ChangeType(pair.Value, property.PropertyType, CultureInfo.InvariantCulture));
+            }
+            catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
+            {
+                throw new FormatException($"Threshold '{pair.Key}' needs a number, not '{pair.Value}'.", ex);
+            }
+        }
+
+        if (QueueWarn > QueueFail || CertificateFailDays > CertificateWarnDays || OldestMessageWarnMinutes > OldestMessageFailMinutes)
+        {
+            throw new FormatException("A Warn threshold is beyond its Fail threshold (QueueWarn ≤ QueueFail, CertificateFailDays ≤ CertificateWarnDays, OldestMessageWarnMinutes ≤ OldestMessageFailMinutes).");
+        }
+    }
+
+    public static IEnumerable<string> Names()
+    {
+        foreach (var p in typeof(OutageThresholds).GetProperties())
+        {
+            yield return p.Name;
+        }
+    }
+
+    /// <summary>Status of a value against warn/fail limits where higher is worse.</summary>
+    public static CheckStatus Grade(double value, double warn, double fail) =>
+        value >= fail ? CheckStatus.Fail : value >= warn ? CheckStatus.Warn : CheckStatus.Pass;
+}

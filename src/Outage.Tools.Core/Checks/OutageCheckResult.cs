@@ -39,7 +39,9 @@ public sealed class OutageCheckResult
         Summary = summary ?? string.Empty;
         Detail = detail;
         Evidence = (evidence ?? Enumerable.Empty<string>()).ToArray();
-        Timestamp = timestamp ?? DateTimeOffset.UtcNow;
+        // Millisecond precision: what the history file keeps, so Since compares equal across runs.
+        var t = timestamp ?? DateTimeOffset.UtcNow;
+        Timestamp = new DateTimeOffset(t.Ticks - (t.Ticks % TimeSpan.TicksPerMillisecond), t.Offset);
         Duration = duration;
         ComputerName = computerName ?? Environment.MachineName;
         Value = value;

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Outage.Tools.Core.Checks;
+
+namespace Outage.Tools.Core.Reporting;
+
+/// <summary>
+/// What a report shows: the latest result of every check (results of several runs and hosts merged), the worst
+/// status per area, and the queue backlog over time from every run's queue-size values.
+/// </summary>
+public sealed class OutageReport
+{
+    public OutageReport(IEnumerable<OutageCheckResult> results, DateTimeOffset? generated = null, string title = "Mail outage report")
+    {
+        var all = (results ?? throw new ArgumentNullException(nameof(results))).ToList();
+        Generated = generated ?? DateTimeOffset.UtcNow;
+        Title = title;
+        // The latest result per check; older ones only feed the timeline.
+        Latest = all.GroupBy(r => r.Key, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(r => r.Timestamp).Last())
+            .OrderBy(r => r.Area).ThenByDescending(r => r.Status).ThenBy(r => r.Target, StringComparer.Ordinal).ThenBy(r => r.Check, StringComparer.Ordinal)
+            .ToList();
+        Backlog = all.Where(r => r.Area == CheckArea.Queue && r.Check == "queue-size" && r.Value.HasValue)
+            .GroupBy(r => r.ComputerName + " " + r.Target, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(DateTimeOffset Time, double Count)>)g
+                .GroupBy(r => r.Timestamp).Select(x => (x.Key, x.Last().Value!.Value)).OrderBy(p => p.Key).ToList(), StringComparer.Ordinal);
+    }
+
+    public string Title { get; }
+
+    public DateTimeOffset Generated { get; }
+
+    public IReadOnlyList<OutageCheckResult> Latest { get; }
+
+    /// <summary>Queue backlog series: key "host queue" → points in time order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double Count)>> Backlog { get; }
+
+    public static readonly CheckArea[] Areas = { CheckArea.Queue, CheckArea.Mime, CheckArea.Dns, CheckArea.Endpoint };
+
+    /// <summary>Worst status of an area, or null when nothing of it was checked.</summary>
+    public CheckStatus? AreaStatus(CheckArea area)
+    {
+        var of = Latest.Where(r => r.Area == area).ToList();
+        return of.Count == 0 ? null : of.Max(r => r.Status);
+    }
+
+    /// <summary>Overall status: the worst of all.</summary>
+    public CheckStatus? Overall => Latest.Count == 0 ? null : Latest.Max(r => r.Status);
+
+    /// <summary>Results whose status changed most recently first: what changed and when.</summary>
+    public IEnumerable<OutageCheckResult> Changes => Latest.Where(r => r.Status != CheckStatus.Pass || r.Since > r.Timestamp.AddHours(-24))
+        .OrderByDescending(r => r.Since).ThenByDescending(r => r.Status);
+}

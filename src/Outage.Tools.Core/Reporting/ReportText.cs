@@ -1,0 +1,95 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace Outage.Tools.Core.Reporting;
+
+/// <summary>
+/// Escaping for text that came from mail or a server (subjects, addresses, banners, headers, error texts):
+/// in HTML every markup character is an entity; in Markdown every character that could start markup, a link, an
+/// image, raw HTML or a table cell is escaped, so hostile strings render as the text they are.
+/// </summary>
+public static class ReportText
+{
+    public static string Html(string? s)
+    {
+        if (string.IsNullOrEmpty(s))
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder(s!.Length + 16);
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '"': sb.Append("&quot;"); break;
+                case '\'': sb.Append("&#39;"); break;
+                default:
+                    if (c < 0x20 && c != '\n' && c != '\t')
+                    {
+                        sb.Append("&#xFFFD;");
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Markdown text on one line (also safe inside a table cell).</summary>
+    public static string Markdown(string? s)
+    {
+        if (string.IsNullOrEmpty(s))
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder(s!.Length + 16);
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '&': sb.Append("&amp;"); break;
+                case '\r':
+                case '\n': sb.Append(' '); break;
+                case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']': case '(': case ')':
+                case '#': case '+': case '-': case '.': case '!': case '|': case '~': case ':': case '"': case '\'':
+                    sb.Append('\\').Append(c);
+                    break;
+                default:
+                    if (c >= 0x20)
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>A Prometheus label value (exposition format: backslash, double quote and newline escaped).</summary>
+    public static string PrometheusLabel(string? s) =>
+        (s ?? string.Empty).Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", string.Empty);
+
+    public static string Duration(TimeSpan t) =>
+        t.TotalSeconds < 1 ? $"{t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
+        : t.TotalMinutes < 1 ? $"{t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+        : t.TotalHours < 1 ? $"{(int)t.TotalMinutes} min"
+        : t.TotalDays < 1 ? $"{(int)t.TotalHours} h {t.Minutes} min"
+        : $"{(int)t.TotalDays} d {t.Hours} h";
+
+    public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+}

@@ -21,6 +21,8 @@
         # Dns
         # Endpoints
         # Checks
+        'Invoke-OutageCheck'
+        'Export-OutageReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -52,7 +52,11 @@ public static class Program
         // queue
         // dns
         // probe
-        // check / report
+        foreach (var command in CheckCommands.Create(io))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -123,24 +122,5 @@ public sealed class OutageHistory
         }
     }
 
-    public static OutageCheckResult? FromTable(IDictionary<string, object?> o)
-    {
-        if (!Enum.TryParse<CheckArea>(Str(o, "area"), true, out var area) || !Enum.TryParse<CheckStatus>(Str(o, "status"), true, out var status))
-        {
-            return null;
-        }
-
-        var timestamp = Time(o, "timestamp") ?? DateTimeOffset.MinValue;
-        var result = new OutageCheckResult(area, Str(o, "target") ?? string.Empty, Str(o, "check") ?? string.Empty, status,
-            Str(o, "summary") ?? string.Empty, Str(o, "detail"),
-            o.TryGetValue("evidence", out var e) && e is List<object?> list ? list.Select(x => x?.ToString() ?? string.Empty) : null,
-            timestamp, TimeSpan.FromSeconds(o.TryGetValue("duration", out var d) && d is double secs ? secs : 0),
-            Str(o, "computerName"), o.TryGetValue("value", out var v) && v is double value ? value : null, Str(o, "unit"));
-        return result.WithSince(Time(o, "since") ?? timestamp);
-    }
-
-    private static string? Str(IDictionary<string, object?> o, string key) => o.TryGetValue(key, out var v) ? v as string : null;
-
-    private static DateTimeOffset? Time(IDictionary<string, object?> o, string key) =>
-        Str(o, key) is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null;
+    public static OutageCheckResult? FromTable(IDictionary<string, object?> o) => OutageCheckResultReader.FromTable(o);
 }

@@ -1,0 +1,51 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+
+BeforeAll {
+    $modulePath = if ($env:OUTAGE_TOOLS_MODULE) { $env:OUTAGE_TOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/Outage.Tools/Outage.Tools.psd1' }
+    Import-Module $modulePath -Force -ErrorAction Stop
+    $samples = Join-Path $PSScriptRoot '../../samples'
+    $results = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1')
+}
+
+Describe 'Export-OutageReport' {
+    It 'writes a self-contained HTML dashboard and returns the file' {
+        $file = $results | Export-OutageReport -Path (Join-Path $TestDrive 'r.html')
+        $file | Should -BeOfType System.IO.FileInfo
+        $html = Get-Content $file.FullName -Raw
+        $html | Should -Match '<title>Mail outage report</title>'
+        $html | Should -Not -Match '<script'
+    }
+
+    It 'writes every format' -ForEach @('Markdown', 'Json', 'Prometheus') {
+        $file = $results | Export-OutageReport -Path (Join-Path $TestDrive "r.$_") -Format $_
+        (Get-Item $file.FullName).Length | Should -BeGreaterThan 0
+    }
+
+    It 'does not overwrite without -Force' {
+        $path = Join-Path $TestDrive 'same.html'
+        $results | Export-OutageReport -Path $path | Out-Null
+        { $results | Export-OutageReport -Path $path -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReportFileExists,Outage.Tools.Commands.ExportOutageReportCommand'
+        { $results | Export-OutageReport -Path $path -Force } | Should -Not -Throw
+    }
+
+    It 'accepts deserialized results (remoting) and keeps their host' {
+        $path = Join-Path $TestDrive 'r.xml'
+        $results | Export-Clixml -Path $path
+        $file = Import-Clixml $path | Export-OutageReport -Path (Join-Path $TestDrive 'deser.json') -Format Json
+        $doc = Get-Content $file.FullName -Raw | ConvertFrom-Json
+        $groups = $results | Group-Object -Property @('Area', 'Target', 'Check', 'ComputerName')
+        $doc.results.Count | Should -Be $groups.Count
+        $doc.results[0].computerName | Should -Be $results[0].ComputerName
+    }
+
+    It 'reports a non-result input as a non-terminating error' {
+        [pscustomobject]@{ Foo = 1 } | Export-OutageReport -Path (Join-Path $TestDrive 'x.html') -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'ReportInputInvalid,Outage.Tools.Commands.ExportOutageReportCommand'
+    }
+
+    It 'supports -WhatIf' {
+        $results | Export-OutageReport -Path (Join-Path $TestDrive 'whatif.html') -WhatIf
+        Test-Path (Join-Path $TestDrive 'whatif.html') | Should -BeFalse
+    }
+}

@@ -1,0 +1,46 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Runs where pwsh and Pester 5 exist (build.ps1 -Test, tests/run.sh). Uses the shipped samples (offline).
+
+BeforeAll {
+    $modulePath = if ($env:OUTAGE_TOOLS_MODULE) { $env:OUTAGE_TOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/Outage.Tools/Outage.Tools.psd1' }
+    Import-Module $modulePath -Force -ErrorAction Stop
+    $samples = Join-Path $PSScriptRoot '../../samples'
+}
+
+Describe 'Invoke-OutageCheck' {
+    It 'runs the sample configuration and returns uniform results' {
+        $results = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1')
+        $results | Should -Not -BeNullOrEmpty
+        $results[0].GetType().FullName | Should -Be 'Outage.Tools.Core.Checks.OutageCheckResult'
+        $results.Area | Should -Contain 'Queue'
+        $results.Area | Should -Contain 'Mime'
+        ($results | Where-Object { $_.Area -eq 'Mime' -and $_.Status -eq 'Fail' }) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'records history and says since when a status holds' {
+        $history = Join-Path $TestDrive 'history.jsonl'
+        $first = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
+        $second = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
+        (Get-Content $history).Count | Should -Be ($first.Count + $second.Count)
+        $second[0].Since | Should -BeLessThan $second[0].Timestamp
+    }
+
+    It 'fails the command with -FailOnError when a check fails' {
+        { Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -FailOnError -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OutageCheckFailed,Outage.Tools.Commands.InvokeOutageCheckCommand'
+    }
+
+    It 'reports a missing configuration as a terminating error with a stable id' {
+        { Invoke-OutageCheck -ConfigurationPath (Join-Path $TestDrive 'none.psd1') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CheckConfigurationNotFound,Outage.Tools.Commands.InvokeOutageCheckCommand'
+    }
+
+    It 'rejects an unknown threshold' {
+        { Invoke-OutageCheck -MessagePath $samples -Threshold @{ NoSuch = 1 } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,Outage.Tools.Commands.InvokeOutageCheckCommand'
+    }
+
+    It 'has help with examples' {
+        (Get-Help Invoke-OutageCheck -Full).Examples.Example.Count | Should -BeGreaterOrEqual 2
+    }
+}

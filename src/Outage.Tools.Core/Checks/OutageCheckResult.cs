@@ -85,6 +85,16 @@ public sealed class OutageCheckResult
     /// <summary>The unit of <see cref="Value"/>.</summary>
     public string? Unit { get; }
 
+    /// <summary>Earlier measurements of <see cref="Value"/> this check saw (queue snapshots), oldest first; the report draws them.</summary>
+    public IReadOnlyList<TrendPoint> Trend { get; private set; } = Array.Empty<TrendPoint>();
+
+    /// <summary>Sets <see cref="Trend"/>.</summary>
+    public OutageCheckResult WithTrend(IEnumerable<TrendPoint> points)
+    {
+        Trend = (points ?? throw new ArgumentNullException(nameof(points))).OrderBy(p => p.Time).ToArray();
+        return this;
+    }
+
     /// <summary>The key that identifies the same check across runs.</summary>
     public string Key => $"{ComputerName}|{Area}|{Target}|{Check}";
 
@@ -96,4 +106,16 @@ public sealed class OutageCheckResult
     }
 
     public override string ToString() => $"{Area} {Target} {Check}: {Status} {Summary}";
+}
+
+/// <summary>One measurement in time.</summary>
+public sealed class TrendPoint
+{
+    public TrendPoint(DateTimeOffset time, double value) => (Time, Value) = (time, value);
+
+    public DateTimeOffset Time { get; }
+
+    public double Value { get; }
+
+    public override string ToString() => $"{Time:o} {Value}";
 }

@@ -30,8 +30,23 @@ public static class OutageCheckResultReader
         var computer = Text(get("ComputerName")) ?? Text(get("PSComputerName"));
         var result = new OutageCheckResult(area, Text(get("Target")) ?? string.Empty, Text(get("Check"))!, status, Text(get("Summary")) ?? string.Empty,
             Text(get("Detail")), Strings(get("Evidence")), timestamp, Duration(get("Duration")), computer, Number(get("Value")), Text(get("Unit")));
+        if (get("Trend") is IEnumerable points and not string)
+        {
+            result.WithTrend(points.Cast<object?>().Select(Point).Where(p => p is not null).Select(p => p!));
+        }
+
         return result.WithSince(Time(get("Since")) ?? timestamp);
     }
+
+    private static TrendPoint? Point(object? item) => item switch
+    {
+        IDictionary<string, object?> d when Time(Get(d, "time")) is DateTimeOffset t && Number(Get(d, "value")) is double v => new TrendPoint(t, v),
+        TrendPoint p => p,
+        _ => null,
+    };
+
+    private static object? Get(IDictionary<string, object?> d, string key) =>
+        d.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>The same from a dictionary (case-insensitive keys).</summary>
     public static OutageCheckResult? FromTable(IDictionary<string, object?> table)

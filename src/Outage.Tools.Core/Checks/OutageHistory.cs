@@ -102,6 +102,7 @@ public sealed class OutageHistory
         ["computerName"] = r.ComputerName,
         ["value"] = r.Value,
         ["unit"] = r.Unit,
+        ["trend"] = r.Trend.Select(p => new Dictionary<string, object?> { ["time"] = p.Time, ["value"] = p.Value }).ToList(),
     });
 
     /// <summary>Reads one history line (or one JSON object of the report's JSON), or null when it is not one.</summary>

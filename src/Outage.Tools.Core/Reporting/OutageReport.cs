@@ -21,10 +21,12 @@ public sealed class OutageReport
             .Select(g => g.OrderBy(r => r.Timestamp).Last())
             .OrderBy(r => r.Area).ThenByDescending(r => r.Status).ThenBy(r => r.Target, StringComparer.Ordinal).ThenBy(r => r.Check, StringComparer.Ordinal)
             .ToList();
-        Backlog = all.Where(r => r.Area == CheckArea.Queue && r.Check == "queue-size" && r.Value.HasValue)
+        // Backlog series: every queue-size value and every trend point it carries, per host and queue.
+        Backlog = all.Where(r => r.Area == CheckArea.Queue && r.Check == "queue-size")
             .GroupBy(r => r.ComputerName + " " + r.Target, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<(DateTimeOffset Time, double Count)>)g
-                .GroupBy(r => r.Timestamp).Select(x => (x.Key, x.Last().Value!.Value)).OrderBy(p => p.Key).ToList(), StringComparer.Ordinal);
+                .SelectMany(r => r.Trend.Select(p => (p.Time, p.Value)).Concat(r.Value.HasValue ? new[] { (r.Timestamp, r.Value.Value) } : Array.Empty<(DateTimeOffset, double)>()))
+                .GroupBy(p => p.Item1).Select(x => (x.Key, x.Last().Item2)).OrderBy(p => p.Key).ToList(), StringComparer.Ordinal);
     }
 
     public string Title { get; }

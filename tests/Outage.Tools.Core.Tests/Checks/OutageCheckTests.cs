@@ -151,3 +151,19 @@ public sealed class OutageCheckTests
         Assert.Equal(OutageErrorCategory.ObjectNotFound, ex.Error.Category);
     }
 }
+
+public sealed class TrendTests
+{
+    [Fact]
+    public void Trend_points_survive_the_history_and_feed_the_backlog()
+    {
+        var t = new DateTimeOffset(2026, 11, 20, 23, 0, 0, TimeSpan.Zero);
+        var r = new OutageCheckResult(CheckArea.Queue, "mx1", "queue-size", CheckStatus.Warn, "201 messages", timestamp: t.AddMinutes(20),
+            computerName: "mx1", value: 201, unit: "messages").WithTrend(new[] { new TrendPoint(t, 67), new TrendPoint(t.AddMinutes(10), 134) });
+        var back = OutageHistory.TryParse(OutageHistory.ToJson(r))!;
+        Assert.Equal(new[] { 67.0, 134.0 }, back.Trend.Select(p => p.Value));
+        Assert.Equal(t.AddMinutes(10), back.Trend[1].Time);
+        var report = new Outage.Tools.Core.Reporting.OutageReport(new[] { back });
+        Assert.Equal(new[] { 67.0, 134.0, 201.0 }, report.Backlog["mx1 mx1"].Select(p => p.Count));
+    }
+}

@@ -67,7 +67,7 @@ public static class OutageCheckRunner
         var all = new List<OutageCheckResult>();
         var done = 0;
         var limit = TimeSpan.FromSeconds(config.Thresholds.CheckTimeoutSeconds);
-        foreach (var batch in OrderedParallel.Run(units, (unit, ct) => Task.Run(() => RunUnit(unit, limit, ct), ct), request.ThrottleLimit, cancellationToken))
+        foreach (var batch in OrderedParallel.Run(units, (unit, ct) => RunUnitAsync(unit, limit, ct), request.ThrottleLimit, cancellationToken))
         {
             done++;
             progress?.Report(OperationProgress.Of("Running outage checks", done, units.Count));
@@ -93,32 +93,37 @@ public static class OutageCheckRunner
         }
     }
 
-    private static List<OutageCheckResult> RunUnit(CheckUnit unit, TimeSpan limit, CancellationToken cancellationToken)
+    private static async Task<List<OutageCheckResult>> RunUnitAsync(CheckUnit unit, TimeSpan limit, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
-        var work = Task.Run(() => unit.Run(timeout.Token).ToList(), timeout.Token);
-        try
+        // A thread of its own: a unit may block (a process, a socket), and must not starve the others of pool threads.
+        var work = Task.Factory.StartNew(() => unit.Run(timeout.Token).ToList(), timeout.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var finished = await Task.WhenAny(work, Task.Delay(limit + TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var timedOut = $"The check did not finish within {limit.TotalSeconds:0.#} s.";
+        if (finished != work)
         {
-            if (work.Wait(limit + TimeSpan.FromSeconds(1)))
-            {
-                return work.Result;
-            }
-
             timeout.Cancel();
             return new List<OutageCheckResult>
             {
-                Failed(unit, watch.Elapsed, $"The check did not finish within {limit.TotalSeconds:0.#} s.",
-                    "Raise Thresholds.CheckTimeoutSeconds if the target is slow, or look at why it does not answer."),
+                Failed(unit, watch.Elapsed, timedOut, "Raise Thresholds.CheckTimeoutSeconds if the target is slow, or look at why it does not answer."),
             };
         }
-        catch (AggregateException ex) when (!cancellationToken.IsCancellationRequested)
+
+        try
         {
-            var inner = ex.InnerException ?? ex;
-            var reason = inner is OperationCanceledException ? $"The check did not finish within {limit.TotalSeconds:0.#} s." : inner.Message;
-            var action = inner is OutageException oe ? oe.Error.RecommendedAction : null;
-            return new List<OutageCheckResult> { Failed(unit, watch.Elapsed, reason, action) };
+            return await work.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new List<OutageCheckResult> { Failed(unit, watch.Elapsed, timedOut, null) };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var action = ex is OutageException oe ? oe.Error.RecommendedAction : null;
+            return new List<OutageCheckResult> { Failed(unit, watch.Elapsed, ex.Message, action) };
         }
     }
 

@@ -88,11 +88,19 @@ public static class ExchangeInput
         };
     }
 
+    /// <summary>The key under which a deserialized object's ToString is kept beside its properties.</summary>
+    public const string ToStringKey = "__ToString";
+
     internal static string? Text(IReadOnlyDictionary<string, object?> p, string name)
     {
         if (!p.TryGetValue(name, out var v) || v is null)
         {
             return null;
+        }
+
+        if (v is IReadOnlyDictionary<string, object?> inner)
+        {
+            return inner.TryGetValue(ToStringKey, out var ts) ? ts as string : inner.TryGetValue("Address", out var ad) ? ad as string : null;
         }
 
         var s = v is IEnumerable<object?> list && v is not string ? string.Join("; ", list) : Convert.ToString(v, CultureInfo.InvariantCulture);
@@ -482,6 +490,12 @@ public static class ExchangeInput
         }
 
         xml.Read();
+        if (bag.Count > 0 && toString is not null)
+        {
+            // A deserialized object with properties (e.g. QueueIdentity) still prints as its ToString.
+            bag[ToStringKey] = toString;
+        }
+
         object? result = list is not null ? list : bag.Count > 0 ? bag : toString ?? (hasPrimitive ? primitive : null);
         if (refId is not null)
         {

@@ -107,6 +107,29 @@ public static class QueueActions
         }
     }
 
+    /// <summary>The first value of a header field in a message's header section (RFC 5322 section 2.2).</summary>
+    internal static string? HeaderValue(MemoryStream message, string name)
+    {
+        var text = System.Text.Encoding.GetEncoding(28591).GetString(message.GetBuffer(), 0, (int)Math.Min(message.Length, 256 * 1024));
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var lines = (end < 0 ? text : text.Substring(0, end)).Split(new[] { "\r\n" }, StringSplitOptions.None);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = lines[i].Substring(name.Length + 1).Trim();
+                while (i + 1 < lines.Length && lines[i + 1].Length > 0 && (lines[i + 1][0] == ' ' || lines[i + 1][0] == '\t'))
+                {
+                    value += " " + lines[++i].Trim();
+                }
+
+                return value;
+            }
+        }
+
+        return null;
+    }
+
     private static string Verb(QueueAction a) => a switch { QueueAction.Hold => "held", QueueAction.Release => "released", _ => "deleted" };
 
     /// <summary>How an exported message is named.</summary>
@@ -181,7 +204,8 @@ public static class QueueActions
             }
             else
             {
-                var name = naming == ExportName.MessageId && !string.IsNullOrEmpty(m.InternetMessageId) ? m.InternetMessageId!.Trim('<', '>') : m.Id;
+                var messageId = naming == ExportName.MessageId ? m.InternetMessageId ?? HeaderValue(bytes, "Message-ID") : null;
+                var name = !string.IsNullOrEmpty(messageId) ? messageId!.Trim().Trim('<', '>') : m.Id;
                 foreach (var c in Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\', ':' }))
                 {
                     name = name.Replace(c, '_');

@@ -34,8 +34,9 @@ internal static class QueueText
     /// </summary>
     public static string QshapeKey(string? address)
     {
+        // postqueue/showq print the null sender as MAILER-DAEMON; qshape reads "" from the queue file.
         var a = (address ?? string.Empty).ToLowerInvariant();
-        if (a.Length == 0)
+        if (a.Length == 0 || string.Equals(address, "MAILER-DAEMON", StringComparison.Ordinal))
         {
             return "MAILER-DAEMON";
         }

@@ -2,5 +2,21 @@ namespace Outage.Tools.Core;
 
 public static partial class ErrorIds
 {
-    // Queue error ids go here.
+    /// <summary>A line of a postqueue -j stream that is not a valid JSON object (RFC 8259).</summary>
+    public const string QueueJsonInvalid = "QueueJsonInvalid";
+
+    /// <summary>An entry of an exim -bp listing that cannot be read.</summary>
+    public const string QueueListingInvalid = "QueueListingInvalid";
+
+    /// <summary>A row or object of an Exchange Export-Csv / Export-Clixml file that cannot be read.</summary>
+    public const string QueueExchangeInputInvalid = "QueueExchangeInputInvalid";
+
+    /// <summary>A queue tool (postqueue, postcat, postsuper, exim) failed or timed out.</summary>
+    public const string QueueToolFailed = "QueueToolFailed";
+
+    /// <summary>A queue message named by an action is no longer in the queue.</summary>
+    public const string QueueMessageNotFound = "QueueMessageNotFound";
+
+    /// <summary>A spool-folder file that cannot be read.</summary>
+    public const string QueueSpoolFileUnreadable = "QueueSpoolFileUnreadable";
 }

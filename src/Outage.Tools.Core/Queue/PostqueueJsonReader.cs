@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using Outage.Tools.Core.Operations;
+
+namespace Outage.Tools.Core.Queue;
+
+/// <summary>
+/// Reads <c>postqueue -j</c> output (postqueue(1), Postfix 3.1+): one JSON object per line with queue_name,
+/// queue_id, arrival_time (epoch seconds), message_size, forced_expire, sender, recipients[] of
+/// {address, delay_reason}. "Programs that parse the JSON output must ignore unknown members", so unknown
+/// members are skipped. A malformed line yields an error naming its line number; the rest is still read.
+/// Streaming: one line in memory at a time.
+/// </summary>
+public static class PostqueueJsonReader
+{
+    public static IEnumerable<Outcome<QueueMessage>> Read(TextReader reader, string origin, QueueSourceKind source,
+        string computerName, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (reader is null)
+        {
+            throw new ArgumentNullException(nameof(reader));
+        }
+
+        var lineNumber = 0L;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if ((lineNumber & 0x3FF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (line.Length == 0 || string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            QueueMessage? message = null;
+            string? problem = null;
+            try
+            {
+                message = ParseLine(line, source, computerName, now);
+            }
+            catch (FormatException ex)
+            {
+                problem = ex.Message;
+            }
+            catch (OverflowException ex)
+            {
+                problem = ex.Message;
+            }
+
+            if (message is not null)
+            {
+                yield return Outcome<QueueMessage>.Success(message);
+            }
+            else
+            {
+                yield return Outcome<QueueMessage>.Failure(new ItemError(ErrorIds.QueueJsonInvalid, OutageErrorCategory.ParserError,
+                    $"Line {lineNumber} of {origin} is not a postqueue -j message object: {problem}.", $"{origin}:{lineNumber}",
+                    "The rest of the stream was read; check that the file is complete 'postqueue -j' output."));
+            }
+        }
+    }
+
+    internal static QueueMessage ParseLine(string line, QueueSourceKind source, string computerName, DateTimeOffset now)
+    {
+        var c = new JsonCursor(line);
+        var m = new QueueMessage { Source = source, ComputerName = computerName };
+        var sawId = false;
+        if (c.Begin('{', '}'))
+        {
+            do
+            {
+                var key = c.ReadString();
+                c.Expect(':');
+                switch (key)
+                {
+                    case "queue_name":
+                        m.Queue = c.ReadString();
+                        break;
+                    case "queue_id":
+                        m.Id = c.ReadString();
+                        sawId = true;
+                        break;
+                    case "arrival_time":
+                        var t = c.ReadInt64();
+                        m.ArrivalTime = DateTimeOffset.FromUnixTimeSeconds(t);
+                        break;
+                    case "message_size":
+                        m.Size = c.ReadInt64();
+                        break;
+                    case "forced_expire":
+                        m.ForcedExpire = c.ReadBool();
+                        break;
+                    case "sender":
+                        m.Sender = c.ReadString();
+                        break;
+                    case "recipients":
+                        m.Recipients = ReadRecipients(c);
+                        break;
+                    default:
+                        c.SkipValue();
+                        break;
+                }
+            }
+            while (c.NextOrEnd('}'));
+        }
+
+        if (!c.AtEnd)
+        {
+            throw c.Fail("text after the object");
+        }
+
+        if (!sawId || m.Id.Length == 0)
+        {
+            throw new FormatException("no queue_id member");
+        }
+
+        m.State = StateOf(m.Queue);
+        if (m.ArrivalTime is { } at)
+        {
+            m.Age = now - at;
+        }
+
+        foreach (var r in m.Recipients)
+        {
+            if (m.LastError is null && r.DelayReason is not null)
+            {
+                m.LastError = r.DelayReason;
+            }
+
+            if (m.NextHop is null && r.Domain.Length > 0)
+            {
+                m.NextHop = r.Domain;
+            }
+        }
+
+        return m;
+    }
+
+    private static IReadOnlyList<QueueRecipient> ReadRecipients(JsonCursor c)
+    {
+        if (c.TryNull())
+        {
+            return Array.Empty<QueueRecipient>();
+        }
+
+        var list = new List<QueueRecipient>(1);
+        if (c.Begin('[', ']'))
+        {
+            do
+            {
+                string? address = null;
+                string? reason = null;
+                if (c.Begin('{', '}'))
+                {
+                    do
+                    {
+                        var key = c.ReadString();
+                        c.Expect(':');
+                        if (key == "address")
+                        {
+                            address = c.ReadString();
+                        }
+                        else if (key == "delay_reason")
+                        {
+                            reason = c.TryNull() ? null : c.ReadString();
+                        }
+                        else
+                        {
+                            c.SkipValue();
+                        }
+                    }
+                    while (c.NextOrEnd('}'));
+                }
+
+                list.Add(new QueueRecipient(address ?? string.Empty, reason));
+            }
+            while (c.NextOrEnd(']'));
+        }
+
+        return list;
+    }
+
+    /// <summary>The state of a Postfix queue (qmgr(8)): the queue name, capitalised.</summary>
+    public static string StateOf(string queueName) => queueName switch
+    {
+        "active" => "Active",
+        "deferred" => "Deferred",
+        "hold" => "Hold",
+        "incoming" => "Incoming",
+        "maildrop" => "Maildrop",
+        "corrupt" => "Corrupt",
+        _ => queueName.Length == 0 ? "Unknown" : char.ToUpperInvariant(queueName[0]) + queueName.Substring(1),
+    };
+}

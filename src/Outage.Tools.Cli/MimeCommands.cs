@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
+using System.Linq;
 using Outage.Tools.Core.Mime;
+using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Cli;
 
@@ -10,9 +13,122 @@ public static class MimeCommands
     public static Command Create(CliIO io)
     {
         var mime = new Command("mime", "MIME malformation checks: find poison messages, show part trees, list the rules.");
+        mime.Subcommands.Add(Lint(io));
+        mime.Subcommands.Add(Tree(io));
         mime.Subcommands.Add(Rules(io));
         return mime;
     }
+
+    private static Command Lint(CliIO io)
+    {
+        var paths = new Argument<string[]>("path")
+        {
+            Description = "Message files, mbox files (with --mbox) or folders.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var recurse = new Option<bool>("--recurse", "-r") { Description = "Check the files of sub-folders too." };
+        var mbox = new Option<bool>("--mbox") { Description = "Each file is an mbox: one report per message." };
+        var rule = new Option<string[]>("--rule") { Description = "Only these rule ids (wildcards allowed); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var exclude = new Option<string[]>("--exclude-rule") { Description = "Never these rule ids (wildcards allowed); repeatable." };
+        var minimum = new Option<MimeSeverity>("--minimum-severity")
+        {
+            Description = "Only findings of at least this severity (Info, Warning, Error).",
+            DefaultValueFactory = _ => MimeSeverity.Info,
+        };
+        var throttle = new Option<int>("--throttle-limit")
+        {
+            Description = "Files checked in parallel (default: the number of processors).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var format = CliIO.FormatOption();
+        var command = new Command("lint", "Check messages for MIME and RFC 5322 malformations (like Test-MimeMessage). Exit code 1 when any message has an Error finding.")
+        {
+            paths, recurse, mbox, rule, exclude, minimum, throttle, format,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new MimeLintRequest
+            {
+                Recurse = parse.GetValue(recurse),
+                Mbox = parse.GetValue(mbox),
+                MinimumSeverity = parse.GetValue(minimum),
+                ThrottleLimit = parse.GetValue(throttle),
+            };
+            foreach (var p in parse.GetValue(paths) ?? Array.Empty<string>())
+            {
+                request.Inputs.Add(MimeInput.FromPath(p));
+            }
+
+            foreach (var r in parse.GetValue(rule) ?? Array.Empty<string>())
+            {
+                request.Rules.Add(r);
+            }
+
+            foreach (var r in parse.GetValue(exclude) ?? Array.Empty<string>())
+            {
+                request.ExcludeRules.Add(r);
+            }
+
+            return io.Write(() => MimeLint.Run(request).Select(ToJson), parse.GetValue(format), LintTable, r => r.ErrorCount > 0);
+        });
+        return command;
+    }
+
+    /// <summary>The JSON Lines shape the issue fixes: exactly these names.</summary>
+    public sealed record LintLine(string Path, long Size, bool WellFormed, int ErrorCount, int WarningCount, IReadOnlyList<FindingLine> Findings);
+
+    public sealed record FindingLine(string Rule, MimeSeverity Severity, long Offset, long Line, string Part, string? Header, string Message, string Reference);
+
+    private static Outcome<LintLine> ToJson(Outcome<MimeMessageReport> o)
+    {
+        if (o.Kind != OutcomeKind.Result)
+        {
+            return o.Kind == OutcomeKind.Error ? Outcome<LintLine>.Failure(o.Error!) : Outcome<LintLine>.Warn(o.Text ?? string.Empty);
+        }
+
+        var r = o.Value!;
+        var path = r.MessageIndex > 1 || r.StartOffset > 0 ? $"{r.Path}#{r.MessageIndex}" : r.Path;
+        return Outcome<LintLine>.Success(new LintLine(path, r.Size, r.WellFormed, r.ErrorCount, r.WarningCount,
+            r.Findings.Select(f => new FindingLine(f.Rule, f.Severity, f.Offset, f.Line, f.Part, f.Header, f.Message, f.Reference)).ToList()));
+    }
+
+    private static readonly TableColumn<LintLine>[] LintTable =
+    {
+        new("WellFormed", 10, r => r.WellFormed),
+        new("Errors", 6, r => r.ErrorCount),
+        new("Warnings", 8, r => r.WarningCount),
+        new("Size", 10, r => r.Size),
+        new("Path", 40, r => r.Path),
+        new("Rules", 0, r => string.Join(",", r.Findings.Select(f => f.Rule).Distinct())),
+    };
+
+    private static Command Tree(CliIO io)
+    {
+        var path = new Argument<string>("path") { Description = "The message file." };
+        var format = CliIO.FormatOption();
+        var command = new Command("tree", "Show the MIME part tree of a message (like Get-MimeStructure).") { path, format };
+        command.SetAction(parse =>
+        {
+            var request = new MimeStructureRequest();
+            request.Inputs.Add(MimeInput.FromPath(parse.GetValue(path)!));
+            return io.Write(() => MimeStructure.Run(request), parse.GetValue(format), TreeTable);
+        });
+        return command;
+    }
+
+    private static readonly TableColumn<MimePartInfo>[] TreeTable =
+    {
+        new("Part", 10, p => new string(' ', Math.Min(p.Depth, 20) * 2) + p.Part),
+        new("ContentType", 30, p => p.ContentType),
+        new("Charset", 10, p => p.Charset),
+        new("Encoding", 16, p => p.TransferEncoding),
+        new("Disposition", 11, p => p.Disposition),
+        new("HeaderOffset", 12, p => p.HeaderOffset),
+        new("BodyOffset", 10, p => p.BodyOffset),
+        new("BodySize", 10, p => p.BodySize),
+        new("Lines", 7, p => p.LineCount),
+        new("FileName", 0, p => p.FileName),
+    };
 
     private static Command Rules(CliIO io)
     {

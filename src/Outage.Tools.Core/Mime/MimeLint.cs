@@ -1,0 +1,321 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Outage.Tools.Core.Operations;
+
+namespace Outage.Tools.Core.Mime;
+
+/// <summary>One thing to check: a file or folder path, raw bytes, or a pipeline message (<see cref="IMessageContent"/>).</summary>
+public sealed class MimeInput
+{
+    private MimeInput(string name, string? path, byte[]? bytes, IMessageContent? message)
+    {
+        Name = name;
+        Path = path;
+        Bytes = bytes;
+        Message = message;
+    }
+
+    public string Name { get; }
+
+    public string? Path { get; }
+
+    public byte[]? Bytes { get; }
+
+    public IMessageContent? Message { get; }
+
+    /// <summary>A file, or a folder whose files are all checked.</summary>
+    public static MimeInput FromPath(string path) => new(path ?? throw new ArgumentNullException(nameof(path)), path, null, null);
+
+    public static MimeInput FromBytes(string name, byte[] bytes) => new(name, null, bytes ?? throw new ArgumentNullException(nameof(bytes)), null);
+
+    public static MimeInput FromMessage(IMessageContent message) =>
+        new((message ?? throw new ArgumentNullException(nameof(message))).ContentName, null, null, message);
+}
+
+/// <summary>A request to check messages (Test-MimeMessage, <c>outage mime lint</c>).</summary>
+public sealed class MimeLintRequest
+{
+    public IList<MimeInput> Inputs { get; } = new List<MimeInput>();
+
+    /// <summary>Check the files of sub-folders too.</summary>
+    public bool Recurse { get; set; }
+
+    /// <summary>Each file is an mbox (RFC 4155): one report per message.</summary>
+    public bool Mbox { get; set; }
+
+    /// <summary>Only these rule ids (wildcards); empty means every rule.</summary>
+    public IList<string> Rules { get; } = new List<string>();
+
+    /// <summary>Never these rule ids (wildcards).</summary>
+    public IList<string> ExcludeRules { get; } = new List<string>();
+
+    public MimeSeverity MinimumSeverity { get; set; } = MimeSeverity.Info;
+
+    /// <summary>Files checked at once (1 = sequential).</summary>
+    public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+
+    public MimeLintOptions Options { get; set; } = new();
+}
+
+/// <summary>
+/// Checks messages with the streaming linter: files are read in 64 KiB chunks, never loaded whole; folders
+/// are scanned in parallel (<see cref="OrderedParallel"/>) with results in input order.
+/// </summary>
+public static class MimeLint
+{
+    internal const int BufferSize = 64 * 1024;
+
+    public static IEnumerable<Outcome<MimeMessageReport>> Run(MimeLintRequest request, IProgress<OperationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
+        if (request.ThrottleLimit < 1)
+        {
+            throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
+                $"The throttle limit {request.ThrottleLimit} is below 1.", request.ThrottleLimit, "Give a throttle limit of 1 or more.");
+        }
+
+        var filter = FindingFilter.Create(request.Rules, request.ExcludeRules, request.MinimumSeverity);
+        return Iterate(request, filter, progress, cancellationToken);
+    }
+
+    private static IEnumerable<Outcome<MimeMessageReport>> Iterate(MimeLintRequest request, FindingFilter filter,
+        IProgress<OperationProgress>? progress, CancellationToken ct)
+    {
+        var done = 0L;
+        var work = OrderedParallel.Run(Expand(request, ct), (item, token) => Check(item, request, filter, token), request.ThrottleLimit, ct);
+        foreach (var outcomes in work)
+        {
+            foreach (var outcome in outcomes)
+            {
+                yield return outcome;
+            }
+
+            done++;
+            progress?.Report(new OperationProgress("Checking MIME messages", $"{done:N0} inputs checked"));
+        }
+    }
+
+    /// <summary>Turns folders into their files (sorted, so output order is stable); per-item errors for missing paths.</summary>
+    internal static IEnumerable<Expanded> Expand(MimeLintRequest request, CancellationToken ct)
+    {
+        foreach (var input in request.Inputs)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (input.Path is null)
+            {
+                yield return new Expanded(input, null);
+                continue;
+            }
+
+            if (Directory.Exists(input.Path))
+            {
+                IEnumerable<string> files;
+                ItemError? error = null;
+                try
+                {
+                    files = Directory.EnumerateFiles(input.Path, "*",
+                        request.Recurse ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).OrderBy(f => f, StringComparer.Ordinal).ToList();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    files = Array.Empty<string>();
+                    error = Unreadable(input.Path, ex);
+                }
+
+                if (error is not null)
+                {
+                    yield return new Expanded(input, error);
+                }
+
+                foreach (var f in files)
+                {
+                    yield return new Expanded(MimeInput.FromPath(f), null);
+                }
+
+                continue;
+            }
+
+            if (!File.Exists(input.Path))
+            {
+                yield return new Expanded(input, new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound,
+                    $"The path '{input.Path}' does not exist.", input.Path, "Check the path, or use -LiteralPath for names with wildcard characters."));
+                continue;
+            }
+
+            yield return new Expanded(input, null);
+        }
+    }
+
+    internal sealed class Expanded
+    {
+        public Expanded(MimeInput input, ItemError? error)
+        {
+            Input = input;
+            Error = error;
+        }
+
+        public MimeInput Input { get; }
+
+        public ItemError? Error { get; }
+    }
+
+    private static ItemError Unreadable(string path, Exception ex) =>
+        new(ErrorIds.PathNotReadable, OutageErrorCategory.ReadError, $"Cannot read '{path}': {ex.Message}", path,
+            "Check the permissions of the file.", ex);
+
+    private static List<Outcome<MimeMessageReport>> Check(Expanded item, MimeLintRequest request, FindingFilter filter, CancellationToken ct)
+    {
+        var list = new List<Outcome<MimeMessageReport>>();
+        if (item.Error is not null)
+        {
+            list.Add(Outcome<MimeMessageReport>.Failure(item.Error));
+            return list;
+        }
+
+        var input = item.Input;
+        Stream? stream = null;
+        try
+        {
+            if (input.Bytes is not null)
+            {
+                stream = new MemoryStream(input.Bytes, false);
+            }
+            else if (input.Message is not null)
+            {
+                stream = input.Message.OpenContent(ct);
+            }
+            else
+            {
+                stream = new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, BufferSize, FileOptions.SequentialScan);
+            }
+
+            foreach (var report in LintStream(stream, input.Name, request.Mbox, request.Options, filter, input.Message, ct))
+            {
+                list.Add(Outcome<MimeMessageReport>.Success(report));
+            }
+        }
+        catch (OutageException ex)
+        {
+            list.Add(Outcome<MimeMessageReport>.Failure(ex.Error));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            list.Add(Outcome<MimeMessageReport>.Failure(Unreadable(input.Name, ex)));
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Lints one stream: one report, or with <paramref name="mbox"/> one report per message (RFC 4155: a
+    /// message starts at a line beginning "From " at the start of the file or after an empty line).
+    /// Offsets and line numbers are those of the stream.
+    /// </summary>
+    public static IEnumerable<MimeMessageReport> LintStream(Stream stream, string name, bool mbox, MimeLintOptions? options = null,
+        FindingFilter? filter = null, IMessageContent? message = null, CancellationToken cancellationToken = default)
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        options ??= new MimeLintOptions();
+        filter ??= FindingFilter.All;
+        var buffer = new byte[BufferSize];
+        if (!mbox)
+        {
+            var linter = new MimeLinter(options, name);
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                linter.Feed(buffer, 0, n);
+            }
+
+            var findings = linter.Finish();
+            yield return new MimeMessageReport(name, linter.BytesProcessed, filter.Apply(findings), 1, 0, message);
+            yield break;
+        }
+
+        var splitter = new MboxSplitter(options, name);
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var done in splitter.Feed(buffer, 0, read))
+            {
+                yield return Report(done);
+            }
+        }
+
+        foreach (var done in splitter.Finish())
+        {
+            yield return Report(done);
+        }
+
+        MimeMessageReport Report(MboxSplitter.Done d) =>
+            new(name, d.Size, filter.Apply(d.Findings), d.Index, d.Start, message);
+    }
+}
+
+/// <summary>Rule selection (-Rule, -ExcludeRule) and -MinimumSeverity, applied to findings.</summary>
+public sealed class FindingFilter
+{
+    private readonly List<Wildcard> _include;
+    private readonly List<Wildcard> _exclude;
+    private readonly MimeSeverity _minimum;
+
+    private FindingFilter(List<Wildcard> include, List<Wildcard> exclude, MimeSeverity minimum)
+    {
+        _include = include;
+        _exclude = exclude;
+        _minimum = minimum;
+    }
+
+    public static FindingFilter All { get; } = new(new List<Wildcard>(), new List<Wildcard>(), MimeSeverity.Info);
+
+    /// <summary>Builds the filter; a plain id that names no rule makes the request unusable.</summary>
+    public static FindingFilter Create(IEnumerable<string> rules, IEnumerable<string> excludeRules, MimeSeverity minimum)
+    {
+        var include = rules.Select(Make).ToList();
+        var exclude = excludeRules.Select(Make).ToList();
+        return new FindingFilter(include, exclude, minimum);
+
+        static Wildcard Make(string id)
+        {
+            var w = new Wildcard(id);
+            if (!w.HasWildcard && MimeRuleCatalog.Find(id) is null)
+            {
+                throw new OutageException(ErrorIds.MimeRuleNotFound, OutageErrorCategory.ObjectNotFound,
+                    $"There is no MIME rule with the id '{id}'.", id, "Run Get-MimeRule (or 'outage mime rules') to list the rule ids.");
+            }
+
+            return w;
+        }
+    }
+
+    public bool Includes(MimeFinding f) =>
+        f.Severity >= _minimum && (_include.Count == 0 || _include.Any(w => w.IsMatch(f.Rule))) && !_exclude.Any(w => w.IsMatch(f.Rule));
+
+    public IReadOnlyList<MimeFinding> Apply(IReadOnlyList<MimeFinding> findings)
+    {
+        if (_include.Count == 0 && _exclude.Count == 0 && _minimum == MimeSeverity.Info)
+        {
+            return findings;
+        }
+
+        return findings.Where(Includes).ToList();
+    }
+}

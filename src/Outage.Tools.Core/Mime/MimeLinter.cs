@@ -1,0 +1,1050 @@
+using System;
+using System.Collections.Generic;
+
+namespace Outage.Tools.Core.Mime;
+
+/// <summary>
+/// The streaming linter: one forward pass over the octets of one message, fed in chunks of any size.
+/// Bytes become lines (a small state machine: CR, LF, CRLF), lines drive an explicit entity stack (no
+/// recursion on input depth, no backtracking). Memory is bounded: a line keeps at most <see cref="LineKeep"/>
+/// octets, a header field at most <see cref="FieldKeep"/>, the stack at most the nesting limit, the part list
+/// at most the parts limit, the findings at most MaxFindingsPerRule per rule.
+/// </summary>
+public sealed class MimeLinter
+{
+    internal const int LineKeep = 8192;
+    internal const int FieldKeep = 65536;
+
+    private readonly MimeLintOptions _o;
+    private readonly string _source;
+    private readonly long _base;
+    private readonly List<MimeFinding> _findings = new();
+    private readonly Dictionary<string, int> _ruleCounts = new(StringComparer.Ordinal);
+    private readonly List<MimePartInfo> _parts = new();
+    private readonly List<Entity> _stack = new();
+    private readonly bool _recordParts;
+
+    // Current line.
+    private readonly byte[] _line = new byte[LineKeep];
+    private int _keep;
+    private long _lineLen;
+    private long _lineStart;
+    private long _lineNo;
+    private long _firstNul = -1;
+    private long _firstCr = -1;
+    private long _first8 = -1;
+    private bool _pendingCr;
+    private long _pos;
+    private int _style; // 0 unknown, 1 LF, 2 CRLF
+    private bool _mixedReported;
+
+    // Current header field.
+    private readonly byte[] _field = new byte[FieldKeep];
+    private int _fieldKeep;
+    private long _fieldLen;
+    private string? _fieldName;
+    private long _fieldOffset;
+    private long _fieldLine;
+    private int _totalParts;
+    private bool _partsReported;
+    private bool _nestingReported;
+
+    public MimeLinter(MimeLintOptions? options = null, string source = "", long baseOffset = 0, long firstLineNumber = 1, bool recordParts = false)
+    {
+        _o = options ?? new MimeLintOptions();
+        _source = source;
+        _base = baseOffset;
+        _pos = baseOffset;
+        _lineStart = baseOffset;
+        _lineNo = firstLineNumber;
+        _recordParts = recordParts;
+        var root = new Entity("0", 0, "", isMessage: true, baseOffset, firstLineNumber);
+        Push(root);
+    }
+
+    /// <summary>Octets consumed so far.</summary>
+    public long BytesProcessed => _pos - _base;
+
+    public IReadOnlyList<MimeFinding> Findings => _findings;
+
+    public IReadOnlyList<MimePartInfo> Parts => _parts;
+
+    /// <summary>Feeds the next octets of the message.</summary>
+    public void Feed(byte[] buffer, int offset, int count)
+    {
+        var end = offset + count;
+        var i = offset;
+        while (i < end)
+        {
+            if (_pendingCr)
+            {
+                _pendingCr = false;
+                if (buffer[i] == (byte)'\n')
+                {
+                    _pos++;
+                    i++;
+                    EndLine(2);
+                    continue;
+                }
+
+                BareCr(_pos - 1);
+                Append(13);
+            }
+
+            var lf = Array.IndexOf(buffer, (byte)'\n', i, end - i);
+            var segEnd = lf < 0 ? end : lf;
+            var contentEnd = segEnd;
+            var crlf = false;
+            if (segEnd > i && buffer[segEnd - 1] == (byte)'\r')
+            {
+                contentEnd = segEnd - 1;
+                if (lf >= 0)
+                {
+                    crlf = true;
+                }
+                else
+                {
+                    _pendingCr = true;
+                }
+            }
+
+            if (_firstNul < 0 || _first8 < 0 || _firstCr < 0)
+            {
+                var segBase = _pos - i;
+                for (var j = i; j < contentEnd; j++)
+                {
+                    var c = buffer[j];
+                    if (c >= 0x80)
+                    {
+                        if (_first8 < 0)
+                        {
+                            _first8 = segBase + j;
+                        }
+                    }
+                    else if (c == 0)
+                    {
+                        if (_firstNul < 0)
+                        {
+                            _firstNul = segBase + j;
+                        }
+                    }
+                    else if (c == 13 && _firstCr < 0)
+                    {
+                        _firstCr = segBase + j;
+                        BareCr(segBase + j);
+                    }
+                }
+            }
+
+            var n = contentEnd - i;
+            if (_keep < LineKeep && n > 0)
+            {
+                var copy = Math.Min(n, LineKeep - _keep);
+                Buffer.BlockCopy(buffer, i, _line, _keep, copy);
+                _keep += copy;
+            }
+
+            _lineLen += n;
+            if (lf < 0)
+            {
+                _pos += end - i;
+                break;
+            }
+
+            _pos += lf + 1 - i;
+            i = lf + 1;
+            EndLine(crlf ? 2 : 1);
+        }
+    }
+
+    private void Append(byte b)
+    {
+        if (_keep < LineKeep)
+        {
+            _line[_keep++] = b;
+        }
+
+        _lineLen++;
+    }
+
+    private void BareCr(long offset)
+    {
+        // RFC 5322 §2.3: CR and LF only occur together as CRLF.
+        Add("line-bare-cr", offset, _lineNo, Top.Path, null, "A CR (0x0D) that is not followed by LF.");
+    }
+
+    /// <summary>Ends the input and returns the findings, in the order found.</summary>
+    public IReadOnlyList<MimeFinding> Finish()
+    {
+        if (_pendingCr)
+        {
+            _pendingCr = false;
+            BareCr(_pos - 1);
+            Append(13);
+        }
+
+        if (_lineLen > 0)
+        {
+            // RFC 5322 §2.1: every line ends with CRLF; the input ended inside one.
+            Add("message-truncated", _pos, _lineNo, Top.Path, null, "The input ends inside a line (no final line break).", MimeSeverity.Warning);
+            EndLine(0);
+        }
+
+        if (_pos == _base)
+        {
+            Add("message-truncated", _pos, _lineNo, "0", null, "The message is empty.");
+        }
+
+        while (_stack.Count > 0)
+        {
+            Pop(_pos, eof: true);
+        }
+
+        if (_pos - _base > _o.SizeLimit)
+        {
+            Add("size-limit", _base + _o.SizeLimit, 0, "0", null,
+                $"The message is {_pos - _base:N0} octets, over the limit of {_o.SizeLimit:N0}.");
+        }
+
+        return _findings;
+    }
+
+    // ---------------------------------------------------------------- lines
+
+    private Entity Top => _stack[_stack.Count - 1];
+
+    private void EndLine(int terminator)
+    {
+        var start = _lineStart;
+        var len = _lineLen;
+        var top = Top;
+
+        if (terminator != 0)
+        {
+            if (_style == 0)
+            {
+                _style = terminator;
+            }
+            else if (terminator == 1 && _style == 2)
+            {
+                Add("line-bare-lf", start + len, _lineNo, top.Path, null, "A line ends in LF without CR while the message uses CRLF.");
+            }
+            else if (terminator == 2 && _style == 1 && !_mixedReported)
+            {
+                _mixedReported = true;
+                Add("line-bare-lf", start + len, _lineNo, top.Path, null, "The message mixes line endings: it uses bare LF, but this line ends in CRLF.");
+            }
+        }
+
+        var binary = !top.InHeader && top.Kind == Kind.Leaf && top.Cte == "binary";
+        if (!binary)
+        {
+            if (len > 998)
+            {
+                Add("line-too-long", start + 998, _lineNo, top.Path, top.InHeader ? _fieldName : null,
+                    $"A line of {len:N0} octets; the limit is 998 excluding CRLF.");
+            }
+
+            if (_firstNul >= 0)
+            {
+                Add("nul-byte", _firstNul, _lineNo, top.Path, top.InHeader ? CurrentHeaderName() : null, "A NUL octet (0x00).");
+            }
+        }
+
+        if (!HandleDelimiter())
+        {
+            top = Top;
+            if (top.InHeader)
+            {
+                HeaderLine(top);
+            }
+            else
+            {
+                BodyLine(top);
+            }
+        }
+
+        top = Top;
+        top.Lines++;
+        _lineNo++;
+        _lineStart = _pos;
+        _lineLen = 0;
+        _keep = 0;
+        _firstNul = -1;
+        _firstCr = -1;
+        _first8 = -1;
+    }
+
+    private string? CurrentHeaderName()
+    {
+        var colon = Array.IndexOf(_line, (byte)':', 0, _keep);
+        if (_keep > 0 && (_line[0] == ' ' || _line[0] == '\t'))
+        {
+            return _fieldName;
+        }
+
+        return colon > 0 ? Latin1(_line, 0, colon).Trim() : null;
+    }
+
+    /// <summary>RFC 2046 §5.1.1: a delimiter line is "--" boundary, optional "--", optional white space.</summary>
+    private bool HandleDelimiter()
+    {
+        if (_keep < 3 || _line[0] != '-' || _line[1] != '-' || _lineLen > 200)
+        {
+            return false;
+        }
+
+        var len = _keep;
+        while (len > 2 && (_line[len - 1] == ' ' || _line[len - 1] == '\t'))
+        {
+            len--;
+        }
+
+        for (var k = _stack.Count - 1; k >= 0; k--)
+        {
+            var e = _stack[k];
+            if (e.Kind != Kind.Multipart || e.Closed || e.Boundary is null)
+            {
+                continue;
+            }
+
+            var b = e.Boundary;
+            var close = false;
+            if (len == b.Length + 2 && Matches(b))
+            {
+            }
+            else if (len == b.Length + 4 && _line[len - 1] == '-' && _line[len - 2] == '-' && Matches(b))
+            {
+                close = true;
+            }
+            else
+            {
+                continue;
+            }
+
+            var delimiterStart = _lineStart;
+            while (_stack.Count - 1 > k)
+            {
+                Pop(delimiterStart, eof: false);
+            }
+
+            if (close)
+            {
+                e.Closed = true;
+                return true;
+            }
+
+            e.FirstBoundarySeen = true;
+            e.ChildCount++;
+            _totalParts++;
+            if (_totalParts > _o.PartsLimit && !_partsReported)
+            {
+                _partsReported = true;
+                Add("parts-too-many", _lineStart, _lineNo, e.Path, null, $"More than {_o.PartsLimit:N0} MIME parts.");
+            }
+
+            var path = e.ChildPrefix.Length == 0 ? e.ChildCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : e.ChildPrefix + "." + e.ChildCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var child = new Entity(path, e.Depth + 1, path, isMessage: false, _pos, _lineNo + 1)
+            {
+                DefaultType = e.SubType == "digest" ? "message/rfc822" : "text/plain",
+            };
+            Push(child);
+            return true;
+        }
+
+        return false;
+
+        bool Matches(byte[] b)
+        {
+            for (var x = 0; x < b.Length; x++)
+            {
+                if (_line[x + 2] != b[x])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private void Push(Entity e)
+    {
+        _stack.Add(e);
+        if (_recordParts && _parts.Count <= _o.PartsLimit)
+        {
+            e.Info = new MimePartInfo(_source, e.Path, e.Depth) { HeaderOffset = e.HeaderOffset };
+            _parts.Add(e.Info);
+        }
+    }
+
+    private void Pop(long end, bool eof)
+    {
+        var e = Top;
+        if (e.InHeader)
+        {
+            EndField(e);
+            UnterminatedHeader(e, eof);
+        }
+        else if (e.Kind == Kind.Multipart)
+        {
+            if (e.Closed && e.ChildCount == 0)
+            {
+                Add("multipart-empty", e.BodyOffset, e.BodyLine, e.Path, null, "The multipart has no body part (only a close delimiter).");
+            }
+            else if (!e.FirstBoundarySeen && !e.Closed)
+            {
+                Add("boundary-not-found", e.BodyOffset, e.BodyLine, e.Path, "Content-Type",
+                    $"The boundary \"{Latin1(e.Boundary!, 0, e.Boundary!.Length)}\" never occurs in the body.");
+            }
+            else if (!e.Closed)
+            {
+                Add("boundary-close-missing", end, _lineNo, e.Path, null,
+                    $"The multipart ends without its close delimiter \"--{Latin1(e.Boundary!, 0, e.Boundary!.Length)}--\".");
+            }
+        }
+        else if (e.Kind == Kind.Leaf)
+        {
+            EndLeaf(e, end);
+        }
+
+        if (e.Info is not null)
+        {
+            e.Info.LineCount = e.Lines;
+            if (e.BodyOffset >= 0)
+            {
+                e.Info.BodyOffset = e.BodyOffset;
+                e.Info.HeaderSize = e.BodyOffset - e.HeaderOffset;
+                e.Info.BodySize = Math.Max(0, end - e.BodyOffset);
+            }
+            else
+            {
+                e.Info.HeaderSize = end - e.HeaderOffset;
+            }
+        }
+
+        _stack.RemoveAt(_stack.Count - 1);
+        if (_stack.Count > 0)
+        {
+            Top.Lines += e.Lines;
+        }
+    }
+
+    private void UnterminatedHeader(Entity e, bool eof)
+    {
+        if (e.NoColonCount > 0)
+        {
+            // No empty line ever came: the colon-less line was the start of the content (RFC 5322 §2.1).
+            Add("header-body-separator-missing", e.NoColonOffset, e.NoColonLine, e.Path, null,
+                "Content starts without the empty line that ends the header fields.");
+        }
+        else if (eof || e.IsMessage && e.Depth > 0)
+        {
+            if (e.IsMessage && (e.Depth > 0 || e.HeaderOffset != _pos))
+            {
+                Add("message-truncated", eof ? _pos : _lineStart, _lineNo, e.Path, null, "The input ends inside the header section.");
+            }
+        }
+
+        EndHeader(e, ended: false);
+    }
+
+    // ---------------------------------------------------------------- header section
+
+    private void HeaderLine(Entity e)
+    {
+        if (_lineLen == 0)
+        {
+            EndField(e);
+            if (e.NoColonCount > 0 && !e.FieldAfterNoColon && e.IsMessage && e.Depth == 0 && e.FieldCount > 0)
+            {
+                // The colon-less lines were followed by no further field: they were the content (RFC 5322 §2.1).
+                Add("header-body-separator-missing", e.NoColonOffset, e.NoColonLine, e.Path, null,
+                    "Content starts without the empty line that ends the header fields.");
+            }
+            else if (e.NoColonCount > 0)
+            {
+                Add("header-no-colon", e.NoColonOffset, e.NoColonLine, e.Path, null,
+                    e.NoColonCount == 1 ? "A header line without a colon." : $"{e.NoColonCount:N0} header lines without a colon; the first is here.");
+            }
+
+            EndHeader(e, ended: true);
+            return;
+        }
+
+        var first = _line[0];
+        if (first == ' ' || first == '\t')
+        {
+            if (_fieldName is null)
+            {
+                if (e.FieldCount == 0 && e.NoColonCount == 0)
+                {
+                    Add("header-leading-continuation", _lineStart, _lineNo, e.Path, null,
+                        "The header section starts with a folded continuation line that continues no field.");
+                }
+
+                return;
+            }
+
+            AppendField(_line, 0, _keep, _lineLen);
+            Check8BitHeader(e, _fieldName);
+            return;
+        }
+
+        EndField(e);
+        if (_keep >= 5 && first == 'F' && _line[1] == 'r' && _line[2] == 'o' && _line[3] == 'm' && _line[4] == ' ')
+        {
+            Add("mbox-from-line", _lineStart, _lineNo, e.Path, null, _lineStart == _base
+                ? "The message starts with an mbox 'From ' separator line, which is not a header field."
+                : "An mbox 'From ' envelope line inside the header section.");
+            return;
+        }
+
+        var colon = Array.IndexOf(_line, (byte)':', 0, _keep);
+        if (colon < 0)
+        {
+            e.FieldAfterNoColon = false;
+            if (e.NoColonCount++ == 0)
+            {
+                e.NoColonOffset = _lineStart;
+                e.NoColonLine = _lineNo;
+            }
+
+            return;
+        }
+
+        var name = Latin1(_line, 0, colon);
+        for (var x = 0; x < colon; x++)
+        {
+            var c = _line[x];
+            if (c < 33 || c > 126)
+            {
+                Add("header-invalid-name", _lineStart + x, _lineNo, e.Path, name.Trim(),
+                    $"The field name \"{name}\" contains {(c == ' ' || c == '\t' ? "white space" : $"the octet 0x{c:X2}")}; names are printable ASCII without colon.");
+                break;
+            }
+        }
+
+        if (colon == 0)
+        {
+            Add("header-invalid-name", _lineStart, _lineNo, e.Path, null, "A header field with an empty name.");
+        }
+
+        e.FieldAfterNoColon = e.NoColonCount > 0;
+        _fieldName = name.Trim();
+        _fieldOffset = _lineStart;
+        _fieldLine = _lineNo;
+        _fieldKeep = 0;
+        _fieldLen = 0;
+        AppendField(_line, colon + 1, _keep - colon - 1, _lineLen - colon - 1);
+        Check8BitHeader(e, _fieldName);
+    }
+
+    private void Check8BitHeader(Entity e, string? name)
+    {
+        if (_first8 < 0)
+        {
+            return;
+        }
+
+        // RFC 6532 §3.2 allows UTF-8 in header fields (with SMTPUTF8); anything else is an error.
+        var valid = Utf8Valid(_line, 0, _keep);
+        Add("8bit-header", _first8, _lineNo, e.Path, name,
+            valid ? "Non-ASCII (UTF-8) octets in a header field outside an encoded word." : "Non-ASCII octets in a header field that are not valid UTF-8.",
+            valid ? MimeSeverity.Warning : MimeSeverity.Error);
+    }
+
+    private void AppendField(byte[] src, int index, int count, long fullLength)
+    {
+        if (count > 0 && _fieldKeep < FieldKeep)
+        {
+            var copy = Math.Min(count, FieldKeep - _fieldKeep);
+            Buffer.BlockCopy(src, index, _field, _fieldKeep, copy);
+            _fieldKeep += copy;
+        }
+
+        _fieldLen += fullLength;
+    }
+
+    private void EndField(Entity e)
+    {
+        if (_fieldName is null)
+        {
+            return;
+        }
+
+        var name = _fieldName;
+        _fieldName = null;
+        e.FieldCount++;
+        if (_fieldLen > _o.HeaderSizeLimit)
+        {
+            Add("header-too-long", _fieldOffset, _fieldLine, e.Path, name,
+                $"The unfolded field is {_fieldLen:N0} octets, over the limit of {_o.HeaderSizeLimit:N0}.");
+        }
+
+        if (e.FieldCount == _o.HeaderCountLimit + 1)
+        {
+            Add("header-count-excessive", _fieldOffset, _fieldLine, e.Path, name, $"More than {_o.HeaderCountLimit:N0} header fields.");
+        }
+
+        var value = Latin1(_field, 0, _fieldKeep);
+        var lower = name.ToLowerInvariant();
+        HeaderChecks.Check(this, e, lower, name, value, _fieldOffset, _fieldLine, complete: _fieldKeep == _fieldLen);
+    }
+
+    internal void Report(string rule, long offset, long line, string part, string? header, string message, MimeSeverity? severity = null) =>
+        Add(rule, offset, line, part, header, message, severity);
+
+    private void EndHeader(Entity e, bool ended)
+    {
+        e.InHeader = false;
+        e.BodyOffset = ended ? _pos : -1;
+        e.BodyLine = _lineNo + 1;
+        if (e.IsMessage && e.Depth == 0)
+        {
+            // RFC 5322 §3.6: From and Date are required, Message-ID SHOULD be present.
+            if (!e.Seen.Contains("from"))
+            {
+                Add("missing-from", e.HeaderOffset, e.HeaderLine, e.Path, "From", "The message has no From field.");
+            }
+
+            if (!e.Seen.Contains("date"))
+            {
+                Add("missing-date", e.HeaderOffset, e.HeaderLine, e.Path, "Date", "The message has no Date field.");
+            }
+
+            if (!e.Seen.Contains("message-id"))
+            {
+                Add("missing-message-id", e.HeaderOffset, e.HeaderLine, e.Path, "Message-ID", "The message has no Message-ID field.");
+            }
+
+            if (!e.Seen.Contains("mime-version") && (e.Seen.Contains("content-type") || e.Seen.Contains("content-transfer-encoding")))
+            {
+                Add("mime-version-missing", e.HeaderOffset, e.HeaderLine, e.Path, "MIME-Version", "The message has MIME fields but no MIME-Version field.");
+            }
+        }
+
+        var cte = e.Cte ?? "7bit";
+        e.Cte = cte;
+        var type = e.Type ?? e.DefaultType;
+        var slash = type.IndexOf('/');
+        e.MainType = slash > 0 ? type.Substring(0, slash) : type;
+        e.SubType = slash > 0 ? type.Substring(slash + 1) : "";
+        if (e.Info is not null)
+        {
+            e.Info.ContentType = type;
+            e.Info.Charset = e.Charset;
+            e.Info.TransferEncoding = cte;
+            e.Info.Disposition = e.Disposition;
+            e.Info.FileName = e.FileName;
+        }
+
+        if (!ended)
+        {
+            e.Kind = Kind.Leaf;
+            return;
+        }
+
+        var composite = e.MainType == "multipart" || type == "message/rfc822";
+        if (composite && cte != "7bit" && cte != "8bit" && cte != "binary")
+        {
+            // RFC 2045 §6.4: composite entities may only be 7bit, 8bit or binary.
+            Add("multipart-encoding-invalid", e.CteOffset, e.CteLine, e.Path, "Content-Transfer-Encoding",
+                $"A {type} entity with Content-Transfer-Encoding {cte}; only 7bit, 8bit or binary are allowed.");
+        }
+
+        if ((e.MainType == "multipart" || type == "message/rfc822") && e.Depth >= _o.NestingLimit)
+        {
+            if (!_nestingReported)
+            {
+                _nestingReported = true;
+                Add("nesting-too-deep", e.HeaderOffset, e.BodyLine - 1, e.Path, null, $"MIME nesting deeper than {_o.NestingLimit}.");
+            }
+
+            e.Kind = Kind.Leaf;
+            e.Cte = "binary";
+            return;
+        }
+
+        if (e.MainType == "multipart")
+        {
+            if (e.Boundary is null || e.Boundary.Length == 0)
+            {
+                e.Kind = Kind.Leaf;
+                e.Cte = "binary";
+                return;
+            }
+
+            // RFC 2046 §5.1.2: no boundary may be matched by an enclosing multipart's delimiter.
+            for (var k = 0; k < _stack.Count - 1; k++)
+            {
+                var outer = _stack[k];
+                if (outer.Kind == Kind.Multipart && outer.Boundary is not null && StartsWith(e.Boundary, outer.Boundary))
+                {
+                    Add("boundary-nested-conflict", e.CtOffset, e.CtLine, e.Path, "Content-Type",
+                        $"The boundary \"{Latin1(e.Boundary, 0, e.Boundary.Length)}\" starts with the enclosing boundary \"{Latin1(outer.Boundary, 0, outer.Boundary.Length)}\" (part {outer.Path}).");
+                    break;
+                }
+            }
+
+            e.Kind = Kind.Multipart;
+            return;
+        }
+
+        if (type == "message/rfc822")
+        {
+            e.Kind = Kind.Message;
+            var inner = new Entity(e.Path, e.Depth + 1, e.Path, isMessage: true, _pos, _lineNo + 1);
+            Push(inner);
+            return;
+        }
+
+        e.Kind = Kind.Leaf;
+        e.IsText = e.MainType == "text";
+        var cs = e.Charset ?? (e.IsText ? "us-ascii" : null);
+        e.CheckUtf8 = e.IsText && (cte == "7bit" || cte == "8bit" || cte == "binary") && cs is not null && (cs == "utf-8" || cs == "utf8" || cs == "us-ascii");
+        e.AsciiOnly = cs == "us-ascii";
+    }
+
+    private static bool StartsWith(byte[] value, byte[] prefix)
+    {
+        if (prefix.Length > value.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            if (value[i] != prefix[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    private void BodyLine(Entity e)
+    {
+        if (e.Kind != Kind.Leaf)
+        {
+            return;
+        }
+
+        var cte = e.Cte;
+        if (cte == "7bit" && _first8 >= 0 && !e.Reported8Bit)
+        {
+            e.Reported8Bit = true;
+            Add("8bit-in-7bit", _first8, _lineNo, e.Path, null, "An octet over 127 in a part whose transfer encoding is 7bit.");
+        }
+
+        if (cte == "base64")
+        {
+            Base64Line(e);
+        }
+        else if (cte == "quoted-printable")
+        {
+            QpLine(e);
+        }
+        else if (e.CheckUtf8 && _first8 >= 0 && !e.ReportedDecode)
+        {
+            if (e.AsciiOnly ? cte != "7bit" : !Utf8Valid(_line, 0, _keep))
+            {
+                e.ReportedDecode = true;
+                Add("charset-decode-error", _first8, _lineNo, e.Path, null,
+                    e.AsciiOnly ? "Non-ASCII octets in a us-ascii text part." : "Text that is not valid UTF-8 although the part declares charset utf-8.");
+            }
+        }
+    }
+
+    /// <summary>RFC 2045 §6.8: the base64 alphabet, '=' padding only at the end, length a multiple of 4.</summary>
+    private void Base64Line(Entity e)
+    {
+        for (var x = 0; x < _keep; x++)
+        {
+            var c = _line[x];
+            if (c == ' ' || c == '\t')
+            {
+                continue;
+            }
+
+            if (c == '=')
+            {
+                e.B64Pad++;
+                e.B64Count++;
+                if (e.B64Pad > 2 && !e.B64Reported)
+                {
+                    e.B64Reported = true;
+                    Add("base64-invalid", _lineStart + x, _lineNo, e.Path, null, "More than two '=' padding characters.");
+                }
+
+                continue;
+            }
+
+            var valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+            if (!valid)
+            {
+                if (!e.B64Reported)
+                {
+                    e.B64Reported = true;
+                    Add("base64-invalid", _lineStart + x, _lineNo, e.Path, null, $"The character 0x{c:X2} is not in the base64 alphabet.");
+                }
+
+                continue;
+            }
+
+            if (e.B64Pad > 0 && !e.B64AfterPadReported)
+            {
+                if (e.B64Count % 4 == 0)
+                {
+                    // A new group after a complete padded group (concatenated base64); tolerated by decoders, still wrong.
+                    e.B64AfterPadReported = true;
+                    Add("base64-invalid", _lineStart + x, _lineNo, e.Path, null, "Base64 data after the '=' padding.", MimeSeverity.Warning);
+                }
+                else if (!e.B64Reported)
+                {
+                    e.B64Reported = true;
+                    Add("base64-invalid", _lineStart + x, _lineNo, e.Path, null, "Base64 data after a '=' inside a group.");
+                }
+            }
+
+            e.B64Count++;
+            e.B64LastOffset = _lineStart + x;
+            e.B64LastLine = _lineNo;
+        }
+    }
+
+    private void EndLeaf(Entity e, long end)
+    {
+        if (e.InHeader || e.Cte != "base64")
+        {
+            return;
+        }
+
+        var rem = e.B64Count % 4;
+        if (rem == 0 || e.B64Reported)
+        {
+            return;
+        }
+
+        if (rem == 1)
+        {
+            Add("base64-invalid", e.B64LastOffset, e.B64LastLine, e.Path, null,
+                $"Base64 content of {e.B64Count:N0} characters: one stray character past a whole group (length is not a multiple of 4).");
+        }
+        else
+        {
+            Add("base64-invalid", e.B64LastOffset + 1, e.B64LastLine, e.Path, null,
+                $"Base64 content of {e.B64Count:N0} characters ends without its '=' padding.");
+        }
+    }
+
+    /// <summary>RFC 2045 §6.7: '=' is followed by two hex digits or ends the line; encoded lines are at most 76 characters.</summary>
+    private void QpLine(Entity e)
+    {
+        if (_lineLen > 76 && e.QpLong++ < 1)
+        {
+            Add("qp-invalid", _lineStart + 76, _lineNo, e.Path, null, $"A quoted-printable line of {_lineLen:N0} characters; the limit is 76.");
+        }
+
+        var len = _keep;
+        while (len > 0 && (_line[len - 1] == ' ' || _line[len - 1] == '\t'))
+        {
+            len--;
+        }
+
+        for (var x = 0; x < len; x++)
+        {
+            if (_line[x] != '=')
+            {
+                continue;
+            }
+
+            if (x == len - 1)
+            {
+                break; // soft line break
+            }
+
+            if (x + 2 < len && IsHex(_line[x + 1]) && IsHex(_line[x + 2]))
+            {
+                x += 2;
+                continue;
+            }
+
+            if (e.QpBad++ < 1)
+            {
+                Add("qp-invalid", _lineStart + x, _lineNo, e.Path, null, "A '=' in quoted-printable content that is not followed by two hex digits.");
+            }
+        }
+    }
+
+    private static bool IsHex(byte c) => (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+
+    // ---------------------------------------------------------------- helpers
+
+    private void Add(string rule, long offset, long line, string part, string? header, string message, MimeSeverity? severity = null)
+    {
+        _ruleCounts.TryGetValue(rule, out var count);
+        _ruleCounts[rule] = ++count;
+        if (count > _o.MaxFindingsPerRule)
+        {
+            return;
+        }
+
+        var def = MimeRuleCatalog.Find(rule)!;
+        if (count == _o.MaxFindingsPerRule)
+        {
+            message += " (further findings of this rule are not listed)";
+        }
+
+        _findings.Add(new MimeFinding(rule, severity ?? def.DefaultSeverity, offset, line, part, header, message, def.Reference));
+    }
+
+    internal static string Latin1(byte[] b, int index, int count)
+    {
+        var chars = new char[count];
+        for (var i = 0; i < count; i++)
+        {
+            chars[i] = (char)b[index + i];
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF), RFC 3629 §4.</summary>
+    internal static bool Utf8Valid(byte[] b, int index, int count)
+    {
+        var end = index + count;
+        var i = index;
+        while (i < end)
+        {
+            var c = b[i];
+            if (c < 0x80)
+            {
+                i++;
+                continue;
+            }
+
+            int n;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF)
+            {
+                n = 1;
+                min = 0x80;
+            }
+            else if (c >= 0xE0 && c <= 0xEF)
+            {
+                n = 2;
+                min = 0x800;
+            }
+            else if (c >= 0xF0 && c <= 0xF4)
+            {
+                n = 3;
+                min = 0x10000;
+            }
+            else
+            {
+                return false;
+            }
+
+            if (i + n >= end)
+            {
+                return false;
+            }
+
+            var cp = c & (0x3F >> n);
+            for (var k = 1; k <= n; k++)
+            {
+                var cc = b[i + k];
+                if ((cc & 0xC0) != 0x80)
+                {
+                    return false;
+                }
+
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            {
+                return false;
+            }
+
+            i += n + 1;
+        }
+
+        return true;
+    }
+
+    internal enum Kind
+    {
+        Leaf,
+        Multipart,
+        Message,
+    }
+
+    /// <summary>One MIME entity on the stack: its header facts and the state of its body checks.</summary>
+    internal sealed class Entity
+    {
+        public Entity(string path, int depth, string childPrefix, bool isMessage, long headerOffset, long headerLine)
+        {
+            Path = path;
+            Depth = depth;
+            ChildPrefix = childPrefix;
+            IsMessage = isMessage;
+            HeaderOffset = headerOffset;
+            HeaderLine = headerLine;
+        }
+
+        public string Path { get; }
+        public int Depth { get; }
+        public string ChildPrefix { get; }
+        public bool IsMessage { get; }
+        public long HeaderOffset { get; }
+        public long HeaderLine { get; }
+        public MimePartInfo? Info { get; set; }
+        public bool InHeader { get; set; } = true;
+        public Kind Kind { get; set; }
+        public string DefaultType { get; set; } = "text/plain";
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+        public int FieldCount { get; set; }
+        public int ReceivedCount { get; set; }
+        public int NoColonCount { get; set; }
+        public bool FieldAfterNoColon { get; set; }
+        public long NoColonOffset { get; set; }
+        public long NoColonLine { get; set; }
+        public string? Type { get; set; }
+        public string MainType { get; set; } = "text";
+        public string SubType { get; set; } = "plain";
+        public long CtOffset { get; set; }
+        public long CtLine { get; set; }
+        public string? Cte { get; set; }
+        public long CteOffset { get; set; }
+        public long CteLine { get; set; }
+        public string? Charset { get; set; }
+        public byte[]? Boundary { get; set; }
+        public string? Disposition { get; set; }
+        public string? FileName { get; set; }
+        public long BodyOffset { get; set; } = -1;
+        public long BodyLine { get; set; }
+        public long Lines { get; set; }
+        public bool FirstBoundarySeen { get; set; }
+        public bool Closed { get; set; }
+        public int ChildCount { get; set; }
+        public bool IsText { get; set; }
+        public bool CheckUtf8 { get; set; }
+        public bool AsciiOnly { get; set; }
+        public bool Reported8Bit { get; set; }
+        public bool ReportedDecode { get; set; }
+        public long B64Count { get; set; }
+        public int B64Pad { get; set; }
+        public bool B64Reported { get; set; }
+        public bool B64AfterPadReported { get; set; }
+        public long B64LastOffset { get; set; }
+        public long B64LastLine { get; set; }
+        public int QpLong { get; set; }
+        public int QpBad { get; set; }
+    }
+}

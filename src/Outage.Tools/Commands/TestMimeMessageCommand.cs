@@ -1,0 +1,143 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Outage.Tools.Core.Mime;
+using Outage.Tools.Core.Operations;
+
+namespace Outage.Tools.Commands;
+
+/// <summary>
+/// Test-MimeMessage: checks messages (files, folders, mbox files, raw content or queued messages from the
+/// pipeline) for MIME and RFC 5322 malformations, one report per message. Inputs are batched so folders and
+/// piped file lists are checked in parallel (-ThrottleLimit) while reports keep the input order.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "MimeMessage", DefaultParameterSetName = "Path")]
+[OutputType(typeof(MimeMessageReport))]
+[OutputType(typeof(bool))]
+public sealed class TestMimeMessageCommand : OutageCmdlet
+{
+    private readonly List<MimeInput> _pending = new();
+
+    /// <summary>Files or folders; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>Files or folders, taken literally (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary>The raw message: a byte array or a string.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Content", ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public object? Content { get; set; }
+
+    /// <summary>A message that can be read on demand, such as a queued message from Get-MailQueueMessage.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "InputObject", ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public IMessageContent? InputObject { get; set; }
+
+    /// <summary>Check the files of sub-folders too.</summary>
+    [Parameter(ParameterSetName = "Path")]
+    [Parameter(ParameterSetName = "LiteralPath")]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>Each file is an mbox: one report per message.</summary>
+    [Parameter]
+    public SwitchParameter Mbox { get; set; }
+
+    /// <summary>Only these rule ids (wildcards allowed).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MimeRuleIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Rule { get; set; }
+
+    /// <summary>Never these rule ids (wildcards allowed).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MimeRuleIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeRule { get; set; }
+
+    /// <summary>Only findings of at least this severity.</summary>
+    [Parameter]
+    public MimeSeverity MinimumSeverity { get; set; } = MimeSeverity.Info;
+
+    /// <summary>Files checked in parallel.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = System.Environment.ProcessorCount;
+
+    /// <summary>Return one boolean per message (True when well-formed) instead of a report.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        // Fail early on a rule id that does not exist (an unusable request).
+        try
+        {
+            FindingFilter.Create(Rule ?? System.Array.Empty<string>(), ExcludeRule ?? System.Array.Empty<string>(), MinimumSeverity);
+        }
+        catch (OutageException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex.Error));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        _pending.AddRange(MimeCmdletInputs.Resolve(this, ParameterSetName, Path, LiteralPath, Content, InputObject));
+        if (_pending.Count >= ThrottleLimit * 4)
+        {
+            Flush();
+        }
+    }
+
+    protected override void EndProcessing() => Flush();
+
+    private void Flush()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var request = new MimeLintRequest
+        {
+            Recurse = Recurse,
+            Mbox = Mbox,
+            MinimumSeverity = MinimumSeverity,
+            ThrottleLimit = ThrottleLimit,
+        };
+        foreach (var input in _pending)
+        {
+            request.Inputs.Add(input);
+        }
+
+        foreach (var r in Rule ?? System.Array.Empty<string>())
+        {
+            request.Rules.Add(r);
+        }
+
+        foreach (var r in ExcludeRule ?? System.Array.Empty<string>())
+        {
+            request.ExcludeRules.Add(r);
+        }
+
+        _pending.Clear();
+        var progress = NewProgress();
+        var outcomes = MimeLint.Run(request, progress, Cancellation);
+        if (Quiet)
+        {
+            Emit(outcomes.Select(o => o.Kind == OutcomeKind.Result ? Outcome<object>.Success(o.Value!.WellFormed)
+                : o.Kind == OutcomeKind.Error ? Outcome<object>.Failure(o.Error!) : Outcome<object>.Note(o.Text ?? string.Empty)), progress);
+        }
+        else
+        {
+            Emit(outcomes, progress);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Text;
+using Outage.Tools.Core;
+using Outage.Tools.Core.Mime;
+using Outage.Tools.Core.Operations;
+
+namespace Outage.Tools;
+
+/// <summary>Turns the -Path/-LiteralPath/-Content/-InputObject of the MIME cmdlets into Core inputs (file system paths only).</summary>
+internal static class MimeCmdletInputs
+{
+    public static IEnumerable<MimeInput> Resolve(OutageCmdlet cmdlet, string parameterSet, string[]? path, string[]? literalPath,
+        object? content, IMessageContent? message)
+    {
+        switch (parameterSet)
+        {
+            case "LiteralPath":
+                foreach (var p in literalPath ?? Array.Empty<string>())
+                {
+                    yield return MimeInput.FromPath(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(p));
+                }
+
+                break;
+            case "Content":
+                var bytes = ToBytes(content);
+                if (bytes is null)
+                {
+                    cmdlet.WriteError(OutageCmdlet.ToErrorRecord(new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
+                        $"-Content takes a byte array or a string, not {content?.GetType().Name ?? "null"}.", content,
+                        "Pass the raw message: Get-Content -AsByteStream -Raw (PowerShell 7) or -Encoding Byte -Raw (5.1).")));
+                    yield break;
+                }
+
+                yield return MimeInput.FromBytes("<content>", bytes);
+                break;
+            case "InputObject":
+                if (message is not null)
+                {
+                    yield return MimeInput.FromMessage(message);
+                }
+
+                break;
+            default:
+                foreach (var p in path ?? Array.Empty<string>())
+                {
+                    Collection<string>? resolved = null;
+                    ItemError? error = null;
+                    try
+                    {
+                        resolved = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(p, out var provider);
+                        if (provider.Name != "FileSystem")
+                        {
+                            error = new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
+                                $"The path '{p}' is not a file system path.", p, "Give a path to a file or a folder.");
+                        }
+                    }
+                    catch (ItemNotFoundException ex)
+                    {
+                        error = new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound, $"The path '{p}' does not exist.", p,
+                            "Check the path, or use -LiteralPath for names with wildcard characters.", ex);
+                    }
+
+                    if (error is not null)
+                    {
+                        cmdlet.WriteError(OutageCmdlet.ToErrorRecord(error));
+                        continue;
+                    }
+
+                    foreach (var r in resolved!)
+                    {
+                        yield return MimeInput.FromPath(r);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static byte[]? ToBytes(object? content)
+    {
+        if (content is PSObject pso)
+        {
+            content = pso.BaseObject;
+        }
+
+        return content switch
+        {
+            byte[] b => b,
+            string s => Encoding.UTF8.GetBytes(s),
+            object[] objects when objects.Length > 0 && objects[0] is byte or PSObject { BaseObject: byte } =>
+                Array.ConvertAll(objects, o => o is PSObject p ? (byte)p.BaseObject : (byte)o),
+            _ => null,
+        };
+    }
+}

@@ -19,6 +19,7 @@
         'Get-MimeRule'
         # Queue
         # Dns
+        'Resolve-DnsRecord'
         # Endpoints
         # Checks
     )

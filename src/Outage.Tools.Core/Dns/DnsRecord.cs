@@ -60,8 +60,8 @@ public abstract class DnsRecord
         {
             rec = type switch
             {
-                DnsRecordType.A when rdlength == 4 => new DnsARecord { Address = new IPAddress(r.ReadBytes(4)) },
-                DnsRecordType.AAAA when rdlength == 16 => new DnsAaaaRecord { Address = new IPAddress(r.ReadBytes(16)) },
+                DnsRecordType.A when rdlength == 4 => new DnsARecord { Ip = new IPAddress(r.ReadBytes(4)) },
+                DnsRecordType.AAAA when rdlength == 16 => new DnsAaaaRecord { Ip = new IPAddress(r.ReadBytes(16)) },
                 DnsRecordType.CNAME => new DnsCnameRecord { Target = r.ReadName() },
                 DnsRecordType.DNAME => new DnsDnameRecord { Target = r.ReadName() },
                 DnsRecordType.NS => new DnsNsRecord { NameServer = r.ReadName() },
@@ -150,21 +150,27 @@ public abstract class DnsRecord
 /// <summary>A: a 32-bit IPv4 address (RFC 1035 §3.4.1). RDATA: ADDRESS (4 octets).</summary>
 public sealed class DnsARecord : DnsRecord
 {
-    public IPAddress Address { get; internal set; } = IPAddress.None;
+    /// <summary>The address as text (a string, so it serializes and compares the same in every front end).</summary>
+    public string Address => Ip.ToString();
 
-    protected internal override string Format() => Address.ToString();
+    internal IPAddress Ip { get; set; } = IPAddress.None;
 
-    internal override void WriteData(DnsWriter w) => w.WriteBytes(Address.GetAddressBytes());
+    protected internal override string Format() => Address;
+
+    internal override void WriteData(DnsWriter w) => w.WriteBytes(Ip.GetAddressBytes());
 }
 
 /// <summary>AAAA: a 128-bit IPv6 address (RFC 3596 §2.2). RDATA: ADDRESS (16 octets).</summary>
 public sealed class DnsAaaaRecord : DnsRecord
 {
-    public IPAddress Address { get; internal set; } = IPAddress.IPv6None;
+    /// <summary>The address as text (a string, so it serializes and compares the same in every front end).</summary>
+    public string Address => Ip.ToString();
 
-    protected internal override string Format() => Address.ToString();
+    internal IPAddress Ip { get; set; } = IPAddress.IPv6None;
 
-    internal override void WriteData(DnsWriter w) => w.WriteBytes(Address.GetAddressBytes());
+    protected internal override string Format() => Address;
+
+    internal override void WriteData(DnsWriter w) => w.WriteBytes(Ip.GetAddressBytes());
 }
 
 /// <summary>CNAME: canonical name (RFC 1035 §3.3.1). RDATA: CNAME (domain name, compressible).</summary>

@@ -14,6 +14,9 @@ public sealed class DnsResolveRequest
     /// <summary>The names, read lazily (a stream of thousands is fine: memory stays bounded).</summary>
     public IEnumerable<string> Names { get; set; } = Array.Empty<string>();
 
+    /// <summary>Explicit questions (name and type each), asked after <see cref="Names"/> × <see cref="Types"/>; read lazily too.</summary>
+    public IEnumerable<DnsQuestion>? Questions { get; set; }
+
     /// <summary>Types asked for each name; empty = A and AAAA.</summary>
     public IList<DnsRecordType> Types { get; } = new List<DnsRecordType>();
 
@@ -158,7 +161,8 @@ public static class DnsResolve
         CancellationToken cancellationToken)
     {
         var types = request.Types.Count == 0 ? new[] { DnsRecordType.A, DnsRecordType.AAAA } : request.Types.Distinct().ToArray();
-        var questions = request.Names.SelectMany(n => types.Select(t => (Name: n, Type: t)));
+        var questions = request.Names.SelectMany(n => types.Select(t => (Name: n, Type: t)))
+            .Concat((request.Questions ?? Array.Empty<DnsQuestion>()).Select(q => (q.Name, q.Type)));
         long done = 0;
         foreach (var r in OrderedParallel.Run(questions, (q, ct) => QueryOne(client, q.Name, q.Type, ct), request.ThrottleLimit, cancellationToken))
         {

@@ -78,8 +78,8 @@ public sealed class DnsResponse
 
     public TimeSpan ResponseTime { get; }
 
-    /// <summary>The parsed message.</summary>
-    public DnsMessage Message { get; }
+    /// <summary>The parsed message (internal: the public properties above expose all of it).</summary>
+    internal DnsMessage Message { get; }
 
     public override string ToString() => $"{Name} {Type} {ResponseCode} from {Server} ({Answer.Count} answers, {Transport}, {ResponseTime.TotalMilliseconds:0.0} ms)";
 }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
 using Xunit;
 
-namespace Outage.Tools.Core.Tests.Dns;
+namespace Outage.Tools.Tests.Dns;
 
 /// <summary>
 /// Two real BIND 9 instances on 127.0.0.1 (free ports), started from tests/fixtures/dns:
@@ -52,8 +51,22 @@ public sealed class BindFixture : IDisposable
             """);
     }
 
-    public static string RepoRoot => typeof(BindFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .First(a => a.Key == "RepoRoot").Value!;
+    /// <summary>The repository root: the first folder above the test binaries that holds Outage.Tools.sln.</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Outage.Tools.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Outage.Tools.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
 
     public string Named { get; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Outage.Tools.Core.Dns;
+using Outage.Tools.Tests.Dns;
 using Xunit;
 
 namespace Outage.Tools.Core.Tests.Dns;

@@ -2,6 +2,7 @@ using System.Net;
 using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
 using Outage.Tools.Core.Operations;
+using Outage.Tools.Tests.Dns;
 using Xunit;
 
 namespace Outage.Tools.Core.Tests.Dns;

@@ -107,7 +107,7 @@ public sealed class DnsMessageCodecTests
         var records = new DnsRecord[]
         {
             DnsMessageFactory.A("a.test", "192.0.2.1"),
-            new DnsAaaaRecord { Name = "a.test.", Type = DnsRecordType.AAAA, Address = IPAddress.Parse("2001:db8::1") },
+            new DnsAaaaRecord { Name = "a.test.", Type = DnsRecordType.AAAA, Ip = IPAddress.Parse("2001:db8::1") },
             new DnsCnameRecord { Name = "c.test.", Type = DnsRecordType.CNAME, Target = "a.test." },
             new DnsDnameRecord { Name = "d.test.", Type = DnsRecordType.DNAME, Target = "a.test." },
             new DnsNsRecord { Name = "test.", Type = DnsRecordType.NS, NameServer = "ns.test." },

@@ -43,6 +43,7 @@ public sealed class BindFixture : IDisposable
             zone "." { type hint; file "{{Fixture("root.hint")}}"; };
             zone "example.test" { type primary; file "{{Fixture("example.test.zone")}}"; };
             zone "0.0.127.in-addr.arpa" { type primary; file "{{Fixture("reverse.zone")}}"; };
+            zone "mail.test" { type primary; file "{{Fixture("mail.test.zone")}}"; };
             zone "broken.test" { type primary; file "{{Fixture("broken.test.zone")}}"; };
             zone "servfail.test" { type forward; forward only; forwarders { 127.0.0.1 port {{ClosedPort}}; }; };
             """);

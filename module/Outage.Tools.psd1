@@ -20,6 +20,7 @@
         # Queue
         # Dns
         'Resolve-DnsRecord'
+        'Test-MailDomain'
         # Endpoints
         # Checks
     )

@@ -17,6 +17,7 @@ public static class DnsCommands
     {
         var dns = new Command("dns", "DNS diagnostics with our own DNS client: resolve records, check a mail domain, compare servers.");
         dns.Subcommands.Add(Resolve(io));
+        dns.Subcommands.Add(Mail(io));
         return dns;
     }
 
@@ -147,6 +148,53 @@ public static class DnsCommands
         });
         return command;
     }
+
+    private static Command Mail(CliIO io)
+    {
+        var domain = new Argument<string[]>("domain") { Description = "The mail domains to check.", Arity = ArgumentArity.OneOrMore };
+        var server = ServerOption();
+        var selector = new Option<string[]>("--dkim-selector") { Description = "DKIM selector whose key to check (repeatable).", Arity = ArgumentArity.OneOrMore };
+        var owa = new Option<string?>("--owa-host") { Description = "The Outlook on the web host name to check." };
+        var timeout = TimeoutOption();
+        var retry = RetryOption();
+        var throttle = new Option<int>("--throttle-limit") { Description = "Domains checked at once.", DefaultValueFactory = _ => 32 };
+        var format = CliIO.FormatOption();
+        var command = new Command("mail", "Check a mail domain's DNS: MX, SPF, DMARC, DKIM, MTA-STS, TLS-RPT, Autodiscover (like Test-MailDomain). Exit 1 when a check fails or warns.")
+        {
+            domain, server, selector, owa, timeout, retry, throttle, format,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new MailDomainRequest
+            {
+                Domains = parse.GetValue(domain) ?? Array.Empty<string>(),
+                OwaHost = parse.GetValue(owa),
+                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Retry = parse.GetValue(retry),
+                ThrottleLimit = parse.GetValue(throttle),
+            };
+            foreach (var s in parse.GetValue(server) ?? Array.Empty<string>())
+            {
+                request.Servers.Add(s);
+            }
+
+            foreach (var s in parse.GetValue(selector) ?? Array.Empty<string>())
+            {
+                request.DkimSelectors.Add(s);
+            }
+
+            return io.Write(() => MailDomainCheck.Run(request), parse.GetValue(format), CheckTable, r => r.Status != DnsCheckStatus.Pass);
+        });
+        return command;
+    }
+
+    internal static readonly TableColumn<DnsCheckResult>[] CheckTable =
+    {
+        new("Target", 24, r => r.Target),
+        new("Check", 22, r => r.Check),
+        new("Status", 6, r => r.Status),
+        new("Summary", 0, r => r.Summary),
+    };
 
     private static IEnumerable<DnsQuestion> ReadQuestions(string file, DnsRecordType[] defaultTypes)
     {

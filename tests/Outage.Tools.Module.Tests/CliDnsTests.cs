@@ -69,3 +69,25 @@ public sealed class CliDnsTests
         Assert.Contains("error[DnsInvalidServer]", r.Stderr, StringComparison.Ordinal);
     }
 }
+
+/// <summary>`outage dns mail` end to end.</summary>
+[Collection(BindCollection.Name)]
+public sealed class CliDnsMailTests
+{
+    private readonly BindFixture _bind;
+
+    public CliDnsMailTests(BindFixture bind) => _bind = bind;
+
+    [Fact]
+    public void Mail_good_domain_exits_0_and_bad_domain_exits_1()
+    {
+        var good = CliProcess.Run("dns", "mail", "good.mail.test", "--server", _bind.Ns1, "--dkim-selector", "sel1", "--format", "json");
+        Assert.True(good.ExitCode == 0, good.Stdout + good.Stderr);
+        var first = JsonDocument.Parse(good.Stdout.Split('\n')[0]).RootElement;
+        Assert.Equal(new[] { "check", "detail", "duration", "evidence", "reference", "status", "summary", "target" },
+            first.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
+        var bad = CliProcess.Run("dns", "mail", "bad.mail.test", "--server", _bind.Ns1);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("spf-all", bad.Stdout, StringComparison.Ordinal);
+    }
+}

@@ -9,7 +9,7 @@ function Get-FreeLoopbackPort {
 
 function Start-DnsTestPeer {
     [CmdletBinding()]
-    param([string] $Zone = 'example.test.zone')
+    param([string] $Zone = 'example.test.zone', [string] $Origin = 'example.test')
 
     $named = Get-Command named -ErrorAction SilentlyContinue
     if (-not $named) {
@@ -40,7 +40,7 @@ options {
     minimal-responses no;
 };
 controls { };
-zone "example.test" { type primary; file "$fixtures/$Zone"; };
+zone "$Origin" { type primary; file "$fixtures/$Zone"; };
 zone "0.0.127.in-addr.arpa" { type primary; file "$fixtures/reverse.zone"; };
 "@
     Set-Content -Path (Join-Path $work 'named.conf') -Value $conf

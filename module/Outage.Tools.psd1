@@ -21,6 +21,8 @@
         'Get-MimeStructure'
         # Queue
         # Dns
+        'Resolve-DnsRecord'
+        'Test-MailDomain'
         # Endpoints
         # Checks
         'Invoke-OutageCheck'

@@ -50,7 +50,7 @@ public static class Program
         // One group per capability; each file owns its group.
         root.Subcommands.Add(MimeCommands.Create(io));
         // queue
-        // dns
+        root.Subcommands.Add(DnsCommands.Create(io));
         // probe
         foreach (var command in CheckCommands.Create(io))
         {

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using Outage.Tools.Core.Dns;
+
+namespace Outage.Tools.Commands;
+
+/// <summary>Test-MailDomain: checks the mail-related DNS records of domains (MX, SPF, DMARC, DKIM, MTA-STS, TLS-RPT, Autodiscover).</summary>
+[Cmdlet(VerbsDiagnostic.Test, "MailDomain")]
+[OutputType(typeof(DnsCheckResult))]
+public sealed class TestMailDomainCommand : OutageCmdlet
+{
+    private readonly List<string> _pending = new();
+
+    /// <summary>The mail domains to check.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("DomainName", "Name")]
+    [ValidateNotNullOrEmpty]
+    public string[] Domain { get; set; } = Array.Empty<string>();
+
+    /// <summary>Resolvers as host[:port]; default the system's.</summary>
+    [Parameter]
+    [Alias("DnsServer")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Server { get; set; }
+
+    /// <summary>DKIM selectors whose keys to check.</summary>
+    [Parameter]
+    [Alias("Selector")]
+    [ValidateNotNullOrEmpty]
+    public string[]? DkimSelector { get; set; }
+
+    /// <summary>The Outlook on the web host name to check.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OwaHost { get; set; }
+
+    /// <summary>Seconds to wait for each answer.</summary>
+    [Parameter]
+    [ValidateRange(0.01, 300)]
+    public double Timeout { get; set; } = 2;
+
+    /// <summary>Further attempts after the first.</summary>
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int Retry { get; set; } = 1;
+
+    /// <summary>Domains checked at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = 32;
+
+    protected override void ProcessRecord()
+    {
+        _pending.AddRange(Domain);
+        if (_pending.Count >= Math.Max(64, ThrottleLimit * 4))
+        {
+            Flush();
+        }
+    }
+
+    protected override void EndProcessing() => Flush();
+
+    private void Flush()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var request = new MailDomainRequest
+        {
+            Domains = _pending.ToArray(),
+            OwaHost = OwaHost,
+            Timeout = TimeSpan.FromSeconds(Timeout),
+            Retry = Retry,
+            ThrottleLimit = ThrottleLimit,
+        };
+        _pending.Clear();
+        foreach (var s in Server ?? Array.Empty<string>())
+        {
+            request.Servers.Add(s);
+        }
+
+        foreach (var s in DkimSelector ?? Array.Empty<string>())
+        {
+            request.DkimSelectors.Add(s);
+        }
+
+        var progress = NewProgress();
+        Emit(MailDomainCheck.Run(request, progress, Cancellation), progress);
+    }
+}

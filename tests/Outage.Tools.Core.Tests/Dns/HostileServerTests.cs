@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using Outage.Tools.Core.Dns;
+using Xunit;
+
+namespace Outage.Tools.Core.Tests.Dns;
+
+/// <summary>
+/// Servers of our own on loopback that answer wrongly: wrong ID, wrong question, truncated packets, compression
+/// loops, silence. Such replies are ignored (never trusted) or reported, and nothing hangs.
+/// </summary>
+public sealed class HostileServerTests
+{
+    private static byte[] Answer(DnsMessage query, ushort? id = null, string? qname = null, string address = "192.0.2.1")
+    {
+        var q = query.Questions[0];
+        var m = new DnsMessage { Id = id ?? query.Id, IsResponse = true, RecursionDesired = query.RecursionDesired, AuthoritativeAnswer = true };
+        m.Questions.Add(new DnsQuestion(qname ?? q.Name, q.Type));
+        var a = DnsMessageFactory.A(qname ?? q.Name, address);
+        m.Answers.Add(a);
+        return m.ToArray();
+    }
+
+    private static byte[] CompressionLoop(ushort id)
+    {
+        // Header with QDCOUNT=1, then a QNAME that is a pointer to itself (offset 12).
+        return new byte[] { (byte)(id >> 8), (byte)id, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1 };
+    }
+
+    /// <summary>A UDP server that sends every reply of <paramref name="replies"/> to each query it gets.</summary>
+    private static (Socket Socket, Task Loop) UdpServer(Func<DnsMessage, IEnumerable<byte[]>> replies, CancellationToken ct)
+    {
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var loop = Task.Run(async () =>
+        {
+            var buf = new byte[2048];
+            for (var i = 0; i < 20 && !ct.IsCancellationRequested; i++)
+            {
+                SocketReceiveFromResult r;
+                try
+                {
+                    r = await s.ReceiveFromAsync(buf, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                var query = DnsMessage.Parse(buf, 0, r.ReceivedBytes);
+                foreach (var reply in replies(query))
+                {
+                    await s.SendToAsync(reply, SocketFlags.None, r.RemoteEndPoint);
+                }
+            }
+        }, ct);
+        return (s, loop);
+    }
+
+    private static DnsClient Client(Socket server, int timeoutMs = 1500, bool tcp = false) =>
+        new(new[] { (IPEndPoint)server.LocalEndPoint! }, new DnsQueryOptions { Timeout = TimeSpan.FromMilliseconds(timeoutMs), Retries = 0, UseTcp = tcp });
+
+    [Fact]
+    public async Task Wrong_id_wrong_question_garbage_and_loops_are_ignored_and_the_real_answer_taken()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var (socket, loop) = UdpServer(q => new[]
+        {
+            Answer(q, id: (ushort)(q.Id ^ 0x5555), address: "192.0.2.66"),
+            Answer(q, qname: "evil.example.", address: "192.0.2.67"),
+            new byte[] { 1, 2, 3 },
+            CompressionLoop(q.Id),
+            Answer(q).Take(20).ToArray(),
+            Answer(q, address: "192.0.2.1"),
+        }, cts.Token);
+        using (socket)
+        {
+            var r = await Client(socket).QueryAsync("victim.example", DnsRecordType.A);
+            Assert.Equal("192.0.2.1", Assert.Single(r.Answer).Data);
+            cts.Cancel();
+        }
+    }
+
+    [Fact]
+    public async Task Only_forged_replies_end_in_a_timeout_not_a_trusted_answer()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var (socket, _) = UdpServer(q => new[] { Answer(q, id: (ushort)(q.Id + 1)), Answer(q, qname: "other.example."), CompressionLoop(q.Id) }, cts.Token);
+        using (socket)
+        {
+            var ex = await Assert.ThrowsAsync<DnsQueryException>(() => Client(socket, 400).QueryAsync("victim.example", DnsRecordType.A));
+            Assert.Equal(DnsFailureKind.Timeout, ex.Kind);
+            cts.Cancel();
+        }
+    }
+
+    [Fact]
+    public async Task Tcp_server_sending_a_compression_loop_is_reported()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            using var c = await listener.AcceptTcpClientAsync();
+            var s = c.GetStream();
+            var len = new byte[2];
+            await s.ReadExactlyAsync(len);
+            var q = new byte[(len[0] << 8) | len[1]];
+            await s.ReadExactlyAsync(q);
+            var id = (ushort)((q[0] << 8) | q[1]);
+            var bad = CompressionLoop(id);
+            await s.WriteAsync(new byte[] { 0, (byte)bad.Length });
+            await s.WriteAsync(bad);
+            await Task.Delay(2000);
+        });
+        var client = new DnsClient(new[] { (IPEndPoint)listener.LocalEndpoint }, new DnsQueryOptions { UseTcp = true, Retries = 0, Timeout = TimeSpan.FromSeconds(3) });
+        var ex = await Assert.ThrowsAsync<DnsQueryException>(() => client.QueryAsync("victim.example", DnsRecordType.A));
+        Assert.Equal(DnsFailureKind.NetworkError, ex.Kind);
+        Assert.Contains("loop", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Tcp_server_that_accepts_and_goes_silent_times_out()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var client = new DnsClient(new[] { (IPEndPoint)listener.LocalEndpoint }, new DnsQueryOptions { UseTcp = true, Retries = 0, Timeout = TimeSpan.FromMilliseconds(300) });
+        var ex = await Assert.ThrowsAsync<DnsQueryException>(() => client.QueryAsync("victim.example", DnsRecordType.A));
+        Assert.Equal(DnsFailureKind.Timeout, ex.Kind);
+    }
+
+    [Fact]
+    public async Task Tc_reply_over_udp_falls_back_to_tcp()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var (socket, _) = UdpServer(q =>
+        {
+            var m = new DnsMessage { Id = q.Id, IsResponse = true, Truncated = true };
+            m.Questions.Add(q.Questions[0]);
+            return new[] { m.ToArray() };
+        }, cts.Token);
+        using var listener = new TcpListener(IPAddress.Loopback, ((IPEndPoint)socket.LocalEndPoint!).Port);
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            using var c = await listener.AcceptTcpClientAsync(cts.Token);
+            var s = c.GetStream();
+            var len = new byte[2];
+            await s.ReadExactlyAsync(len, cts.Token);
+            var q = new byte[(len[0] << 8) | len[1]];
+            await s.ReadExactlyAsync(q, cts.Token);
+            var reply = Answer(DnsMessage.Parse(q), address: "192.0.2.99");
+            await s.WriteAsync(new byte[] { (byte)(reply.Length >> 8), (byte)reply.Length }, cts.Token);
+            await s.WriteAsync(reply, cts.Token);
+        });
+        using (socket)
+        {
+            var r = await Client(socket).QueryAsync("victim.example", DnsRecordType.A);
+            Assert.Equal(DnsTransport.Tcp, r.Transport);
+            Assert.Equal("192.0.2.99", Assert.Single(r.Answer).Data);
+            cts.Cancel();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Runs where pwsh and Pester 5 exist (build.ps1 -Test, tests/run.sh). Imports the staged module and starts BIND.
+
+BeforeAll {
+    $modulePath = if ($env:OUTAGE_TOOLS_MODULE) { $env:OUTAGE_TOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/Outage.Tools/Outage.Tools.psd1' }
+    Import-Module $modulePath -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'DnsTestPeer.ps1')
+    $script:peer = Start-DnsTestPeer -Zone 'mail.test.zone' -Origin 'mail.test'
+    $script:server = $script:peer.Server
+}
+
+AfterAll {
+    Stop-DnsTestPeer $script:peer
+}
+
+Describe 'Test-MailDomain' {
+    It 'passes every check for a well-configured domain' {
+        $r = Test-MailDomain good.mail.test -Server $script:server -DkimSelector sel1 -OwaHost owa.good.mail.test
+        $r[0].GetType().FullName | Should -Be 'Outage.Tools.Core.Dns.DnsCheckResult'
+        $r.Check | Should -Contain 'spf-lookup-limit'
+        $r | Where-Object Status -ne 'Pass' | Should -BeNullOrEmpty
+    }
+
+    It 'fails the checks of a broken domain, as output rather than errors' {
+        $r = Test-MailDomain bad.mail.test -Server $script:server -DkimSelector short -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        ($r | Where-Object Check -eq 'spf-all').Status | Should -Be 'Fail'
+        ($r | Where-Object Check -eq 'dkim-key').Summary | Should -Match '512 bits'
+    }
+
+    It 'counts SPF lookups through include chains' {
+        (Test-MailDomain over.mail.test -Server $script:server | Where-Object Check -eq 'spf-lookup-limit').Status | Should -Be 'Fail'
+    }
+
+    It 'binds domains from the pipeline by property name' {
+        $r = [pscustomobject]@{ DomainName = 'nullmx.mail.test' } | Test-MailDomain -Server $script:server
+        ($r | Where-Object Check -eq 'mx-present').Summary | Should -Match 'Null MX'
+    }
+
+    It 'has help with examples' {
+        $help = Get-Help Test-MailDomain -Full
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+    }
+}

@@ -192,7 +192,7 @@ public sealed class ExchangeFrontEnd : IAsyncLifetime
         Pki.Dispose();
     }
 
-    private sealed class LoopbackResolver : IHostResolver
+    internal sealed class LoopbackResolver : IHostResolver
     {
         public Task<IPAddress[]> ResolveAsync(string host, AddressFamily? family, CancellationToken cancellationToken)
         {

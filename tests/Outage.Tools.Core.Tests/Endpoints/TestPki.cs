@@ -14,7 +14,9 @@ public sealed class TestPki : IDisposable
         RogueCa = MakeCa("CN=Rogue Root CA");
         var now = DateTimeOffset.UtcNow;
         Valid = Leaf(Ca, "CN=mail.contoso.test", now.AddDays(-1), now.AddDays(90),
-            "mail.contoso.test", "autodiscover.contoso.test", "login.idp.test", "other.contoso.test", "localhost");
+            "mail.contoso.test", "autodiscover.contoso.test", "login.idp.test", "other.contoso.test", "localhost",
+            "contoso.test", "fabrikam.test", "autodiscover.fabrikam.test", "northwind.test", "autodiscover.northwind.test",
+            "autodiscover.outlook.test", "adatum.test", "autodiscover.adatum.test", "mail.adatum.test", "old.test", "autodiscover.old.test");
         Expired = Leaf(Ca, "CN=expired.contoso.test", now.AddDays(-60), now.AddDays(-2), "expired.contoso.test");
         NotYetValid = Leaf(Ca, "CN=future.contoso.test", now.AddDays(5), now.AddDays(60), "future.contoso.test");
         WrongName = Leaf(Ca, "CN=www.fabrikam.test", now.AddDays(-1), now.AddDays(60), "www.fabrikam.test");

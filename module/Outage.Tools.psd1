@@ -20,6 +20,11 @@
         # Queue
         # Dns
         # Endpoints
+        'Test-OwaEndpoint'
+        'Test-ActiveSyncEndpoint'
+        'Test-AutodiscoverEndpoint'
+        'Test-EwsEndpoint'
+        'Test-SmtpEndpoint'
         # Checks
     )
     FunctionsToExport    = @()

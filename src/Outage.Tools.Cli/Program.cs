@@ -51,7 +51,7 @@ public static class Program
         root.Subcommands.Add(MimeCommands.Create(io));
         // queue
         // dns
-        // probe
+        root.Subcommands.Add(ProbeCommands.Create(io));
         // check / report
         return root;
     }

@@ -24,6 +24,11 @@
         'Resolve-DnsRecord'
         'Test-MailDomain'
         # Endpoints
+        'Test-OwaEndpoint'
+        'Test-ActiveSyncEndpoint'
+        'Test-AutodiscoverEndpoint'
+        'Test-EwsEndpoint'
+        'Test-SmtpEndpoint'
         # Checks
         'Invoke-OutageCheck'
         'Export-OutageReport'

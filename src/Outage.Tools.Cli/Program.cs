@@ -51,7 +51,7 @@ public static class Program
         root.Subcommands.Add(MimeCommands.Create(io));
         // queue
         root.Subcommands.Add(DnsCommands.Create(io));
-        // probe
+        root.Subcommands.Add(ProbeCommands.Create(io));
         foreach (var command in CheckCommands.Create(io))
         {
             root.Subcommands.Add(command);

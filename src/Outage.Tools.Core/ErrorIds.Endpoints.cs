@@ -2,5 +2,12 @@ namespace Outage.Tools.Core;
 
 public static partial class ErrorIds
 {
-    // Endpoints error ids go here.
+    /// <summary>An endpoint target (URI, host name, host:port, e-mail address) that cannot be used.</summary>
+    public const string EndpointTargetInvalid = "EndpointTargetInvalid";
+
+    /// <summary>The file given as trusted root certificate cannot be read as a certificate.</summary>
+    public const string TrustedRootInvalid = "TrustedRootInvalid";
+
+    /// <summary>-DnsServer given where resolution through a chosen server is not available.</summary>
+    public const string DnsServerNotSupported = "DnsServerNotSupported";
 }

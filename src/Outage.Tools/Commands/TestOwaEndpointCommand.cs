@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using Outage.Tools.Core.Endpoints;
+
+namespace Outage.Tools.Commands;
+
+/// <summary>Test-OwaEndpoint: probes Outlook on the web like a browser would, hop by hop, with phase timings and TLS facts.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "OwaEndpoint", DefaultParameterSetName = "HostName")]
+[OutputType(typeof(HttpEndpointResult))]
+public sealed class TestOwaEndpointCommand : EndpointProbeCommand
+{
+    private readonly List<string> _targets = new();
+
+    /// <summary>Full URIs, e.g. https://mail.contoso.com/owa/.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Uri", ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Uri { get; set; }
+
+    /// <summary>Host names (optionally :port); the path /owa/ is used.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "HostName", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ComputerName", "Server", "Fqdn")]
+    [ValidateNotNullOrEmpty]
+    public string[]? HostName { get; set; }
+
+    protected override void ProcessRecord() => _targets.AddRange((ParameterSetName == "Uri" ? Uri : HostName) ?? System.Array.Empty<string>());
+
+    protected override void EndProcessing()
+    {
+        var request = new HttpEndpointRequest();
+        Configure(request);
+        foreach (var t in _targets)
+        {
+            request.Targets.Add(t);
+        }
+
+        var progress = NewProgress();
+        Emit(HttpEndpointProbe.TestOwa(request, progress, Cancellation), progress);
+    }
+}

@@ -226,7 +226,7 @@ public sealed class SystemHostResolver : IHostResolver
 
     public async Task<IPAddress[]> ResolveAsync(string host, AddressFamily? family, CancellationToken cancellationToken)
     {
-        var lookup = Dns.GetHostAddressesAsync(host);
+        var lookup = System.Net.Dns.GetHostAddressesAsync(host);
         var done = await Task.WhenAny(lookup, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
         if (done != lookup)
         {

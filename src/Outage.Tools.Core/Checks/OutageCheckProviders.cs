@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Outage.Tools.Core.Checks.Providers;
 
 namespace Outage.Tools.Core.Checks;
 
@@ -7,5 +8,9 @@ public static class OutageCheckProviders
 {
     public static IReadOnlyList<IOutageCheckProvider> Default() => new List<IOutageCheckProvider>
     {
+        new QueueCheckProvider(),
+        new MimeCheckProvider(),
+        new DnsCheckProvider(),
+        new EndpointCheckProvider(),
     };
 }

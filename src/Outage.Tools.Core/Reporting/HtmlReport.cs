@@ -228,6 +228,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1p
 .bars td.bar{width:50%}.bars td.bar span{display:block;height:12px;border-radius:3px}
 .legend{list-style:none;padding:0}.swatch{display:inline-block;width:10px;height:10px;margin-right:6px}
 .timeline{background:#fff;border:1px solid #e5e7eb;max-width:100%;height:auto}
+.results td:nth-child(-n+3),.results th{white-space:nowrap}
 code{font-size:.8rem;overflow-wrap:anywhere}details summary{cursor:pointer}footer{color:#777;margin:24px 0;font-size:.8rem}
 ";
 }

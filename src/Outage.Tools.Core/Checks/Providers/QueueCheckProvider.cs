@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Outage.Tools.Core.Operations;
+using Outage.Tools.Core.Queue;
+
+namespace Outage.Tools.Core.Checks.Providers;
+
+/// <summary>
+/// Queue checks, per configured queue source: <c>queue-size</c> (queued messages against QueueWarn/QueueFail,
+/// like Exchange Online's queue alert), <c>queue-oldest</c> (age of the oldest message) and, where several
+/// snapshots are given (a wildcard of saved <c>postqueue -j</c> files) or the history holds earlier runs,
+/// <c>queue-growth</c> (messages per minute; growing, draining or stable).
+/// </summary>
+public sealed class QueueCheckProvider : IOutageCheckProvider
+{
+    private static readonly Regex SnapshotTime = new(@"(\d{8}T\d{6}Z)", RegexOptions.CultureInvariant);
+
+    public CheckArea Area => CheckArea.Queue;
+
+    public IEnumerable<CheckUnit> Plan(OutageCheckConfiguration configuration)
+    {
+        if (configuration is null)
+        {
+            throw new ArgumentNullException(nameof(configuration));
+        }
+
+        foreach (var spec in configuration.Queues)
+        {
+            yield return new CheckUnit(Area, spec.DisplayName, "queue-size", ct => Check(spec, configuration.Thresholds, ct));
+        }
+    }
+
+    private sealed class Snapshot
+    {
+        public DateTimeOffset Time;
+        public int Messages;
+        public int Recipients;
+        public DateTimeOffset? Oldest;
+        public readonly Dictionary<string, int> Reasons = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, int> Domains = new(StringComparer.OrdinalIgnoreCase);
+        public readonly List<string> Errors = new();
+    }
+
+    private static IEnumerable<OutageCheckResult> Check(QueueSourceSpec spec, OutageThresholds t, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var snapshots = Sources(spec).Select(s => Read(s.Options, s.Time, ct)).OrderBy(s => s.Time).ToList();
+        var last = snapshots[snapshots.Count - 1];
+        var target = spec.DisplayName;
+        var duration = DateTimeOffset.UtcNow - started;
+        if (last.Messages == 0 && last.Errors.Count > 0)
+        {
+            yield return new OutageCheckResult(CheckArea.Queue, target, "queue-size", CheckStatus.Error, "The queue could not be read: " + last.Errors[0],
+                null, last.Errors.Take(20), last.Time, duration);
+            yield break;
+        }
+
+        var evidence = Top("reason", last.Reasons).Concat(Top("destination", last.Domains)).Concat(last.Errors.Take(5).Select(e => "unreadable: " + e)).ToList();
+        var sizeStatus = OutageThresholds.Grade(last.Messages, t.QueueWarn, t.QueueFail);
+        var topReason = last.Reasons.OrderByDescending(p => p.Value).Select(p => p.Key).FirstOrDefault();
+        var summary = $"{last.Messages:N0} messages ({last.Recipients:N0} recipients) queued" + (topReason is null ? string.Empty : $"; most: {topReason}");
+        yield return new OutageCheckResult(CheckArea.Queue, target, "queue-size", sizeStatus, summary,
+            $"Warn at {t.QueueWarn:N0}, Fail at {t.QueueFail:N0} queued messages.", evidence, last.Time, duration, value: last.Messages, unit: "messages")
+            .WithTrend(snapshots.Take(snapshots.Count - 1).Select(s => new TrendPoint(s.Time, s.Messages)));
+
+        if (last.Oldest is DateTimeOffset oldest)
+        {
+            var age = last.Time - oldest;
+            yield return new OutageCheckResult(CheckArea.Queue, target, "queue-oldest",
+                OutageThresholds.Grade(age.TotalMinutes, t.OldestMessageWarnMinutes, t.OldestMessageFailMinutes),
+                $"Oldest message queued for {Reporting.ReportText.Duration(age)} (since {Reporting.ReportText.Time(oldest)})",
+                $"Warn at {t.OldestMessageWarnMinutes:0.#} min, Fail at {t.OldestMessageFailMinutes:0.#} min.", null, last.Time, duration,
+                value: Math.Round(age.TotalMinutes, 1), unit: "minutes");
+        }
+
+        if (snapshots.Count >= 2)
+        {
+            var first = snapshots[0];
+            var minutes = (last.Time - first.Time).TotalMinutes;
+            if (minutes > 0)
+            {
+                var rate = (last.Messages - first.Messages) / minutes;
+                // Exchange's Velocity guidance: weigh the magnitude of the change, not its sign alone.
+                var trend = Math.Abs(rate) < t.GrowthWarnPerMinute / 2 ? "stable" : rate > 0 ? "growing" : "draining";
+                var status = rate <= 0 ? CheckStatus.Pass : OutageThresholds.Grade(rate, t.GrowthWarnPerMinute, t.GrowthWarnPerMinute * 10);
+                var drain = rate < 0 ? $"; empty in about {Reporting.ReportText.Duration(TimeSpan.FromMinutes(last.Messages / -rate))}" : string.Empty;
+                yield return new OutageCheckResult(CheckArea.Queue, target, "queue-growth", status,
+                    $"Backlog {trend}: {rate.ToString("+0.0;-0.0;0", CultureInfo.InvariantCulture)} messages/min over {Reporting.ReportText.Duration(last.Time - first.Time)} ({first.Messages:N0} → {last.Messages:N0}){drain}",
+                    $"Warn at {t.GrowthWarnPerMinute:0.##} messages/min of growth, Fail at {t.GrowthWarnPerMinute * 10:0.##}.",
+                    snapshots.Select(s => $"{Reporting.ReportText.Time(s.Time)}: {s.Messages:N0} messages"), last.Time, duration,
+                    value: Math.Round(rate, 2), unit: "messages/min");
+            }
+        }
+    }
+
+    private static IEnumerable<string> Top(string what, Dictionary<string, int> counts) =>
+        counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => $"{what}: {p.Key} ({p.Value:N0})");
+
+    private static Snapshot Read(QueueSourceOptions options, DateTimeOffset time, CancellationToken ct)
+    {
+        options.Now = time;
+        var s = new Snapshot { Time = time };
+        foreach (var o in QueueSource.ReadMessages(options, ct))
+        {
+            if (o.Kind == OutcomeKind.Error)
+            {
+                s.Errors.Add(o.Error!.Message);
+                continue;
+            }
+
+            if (o.Kind != OutcomeKind.Result)
+            {
+                continue;
+            }
+
+            var m = o.Value!;
+            s.Messages++;
+            if (m.ArrivalTime is DateTimeOffset a && (s.Oldest is null || a < s.Oldest))
+            {
+                s.Oldest = a;
+            }
+
+            foreach (var r in m.Recipients.Where(r => !r.Delivered))
+            {
+                s.Recipients++;
+                var domain = QueueText.DomainOf(r.Address);
+                s.Domains[domain] = s.Domains.TryGetValue(domain, out var d) ? d + 1 : 1;
+            }
+
+            var reason = m.LastError ?? m.Recipients.Select(r => r.DelayReason).FirstOrDefault(x => !string.IsNullOrEmpty(x));
+            if (!string.IsNullOrEmpty(reason))
+            {
+                s.Reasons[reason!] = s.Reasons.TryGetValue(reason!, out var n) ? n + 1 : 1;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>The reads to make: one per snapshot file of a wildcard, else one read now.</summary>
+    private static IEnumerable<(QueueSourceOptions Options, DateTimeOffset Time)> Sources(QueueSourceSpec spec)
+    {
+        var kind = spec.Kind switch
+        {
+            "postqueue-json" => QueueSourceKind.PostqueueJson,
+            "postfix" => QueueSourceKind.Postfix,
+            "exim-bp" => QueueSourceKind.EximListing,
+            "exim" => QueueSourceKind.Exim,
+            "spool" => QueueSourceKind.Spool,
+            "exchange-csv" or "exchange-clixml" => QueueSourceKind.Exchange,
+            _ => throw new OutageException(ErrorIds.CheckConfigurationInvalid, OutageErrorCategory.InvalidArgument,
+                $"Unknown queue kind '{spec.Kind}'.", spec.Kind, "Use one of: " + string.Join(", ", QueueSpec.Kinds) + "."),
+        };
+        QueueSourceOptions Options(string? path) => new()
+        {
+            Kind = kind,
+            Path = path,
+            ConfigDirectory = kind == QueueSourceKind.Postfix ? spec.ConfigDirectory : null,
+            EximConfig = kind == QueueSourceKind.Exim ? spec.ConfigDirectory : null,
+            Clixml = spec.Kind == "exchange-clixml",
+        };
+
+        if (spec.Path is not null && Wildcard.ContainsWildcard(Path.GetFileName(spec.Path)))
+        {
+            var dir = Path.GetDirectoryName(spec.Path)!;
+            var pattern = new Wildcard(Path.GetFileName(spec.Path));
+            var files = Directory.Exists(dir)
+                ? Directory.EnumerateFiles(dir).Where(f => pattern.IsMatch(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal).ToList()
+                : new List<string>();
+            if (files.Count == 0)
+            {
+                throw new OutageException(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound,
+                    $"No file matches the queue snapshot pattern '{spec.Path}'.", spec.Path, "Check the Path of the queue in the configuration.");
+            }
+
+            foreach (var f in files)
+            {
+                yield return (Options(f), TimeOf(f));
+            }
+
+            yield break;
+        }
+
+        yield return (Options(spec.Path), spec.Path is not null && kind != QueueSourceKind.Spool && File.Exists(spec.Path) ? TimeOf(spec.Path) : DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>A snapshot's time: a UTC stamp in its name (postqueue-20261120T233756Z.jsonl), else the file's last write.</summary>
+    private static DateTimeOffset TimeOf(string file)
+    {
+        var m = SnapshotTime.Match(Path.GetFileName(file));
+        return m.Success && DateTimeOffset.TryParseExact(m.Value, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t
+            : new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Outage.Tools.Module.Tests;
+
+/// <summary>End to end: `outage check` and `outage report` on the shipped samples, as the README's main job runs them.</summary>
+public sealed class CliCheckTests
+{
+    private static string Samples(string name) => Repo.PathOf("samples", name);
+
+    [Fact]
+    public void Check_on_the_samples_finds_the_growing_backlog_and_the_poison_messages()
+    {
+        var r = CliProcess.Run("check", "--config", Samples("outage-check.psd1"), "--format", "json");
+        Assert.Equal(1, r.ExitCode); // a check failed
+        var results = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        string Status(string check) => results.Single(x => x.GetProperty("check").GetString() == check).GetProperty("status").GetString()!;
+        Assert.Equal("Warn", Status("queue-size"));      // 201 queued: over 200, under 2000
+        Assert.Equal("Warn", Status("queue-growth"));    // 67 → 201 in 20 minutes
+        Assert.Equal("Warn", Status("queue-oldest"));    // 30 minutes
+        Assert.Equal("Fail", Status("poison-messages")); // 2 of 5 malformed
+        var size = results.Single(x => x.GetProperty("check").GetString() == "queue-size");
+        Assert.Equal(201, size.GetProperty("value").GetDouble());
+        Assert.Equal(new[] { 67.0, 134.0 }, size.GetProperty("trend").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
+        var poison = results.Single(x => x.GetProperty("check").GetString() == "poison-messages");
+        var evidence = string.Join("\n", poison.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("04-truncated-invoice.eml: ", evidence, StringComparison.Ordinal);
+        Assert.Contains("boundary-close-missing", evidence, StringComparison.Ordinal);
+        Assert.Contains("05-newsletter-bad-boundary.eml: ", evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("01-order-confirmation", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_writes_history_and_a_report_and_report_renders_every_format()
+    {
+        var dir = Directory.CreateTempSubdirectory("outage-cli-check-").FullName;
+        try
+        {
+            var history = Path.Combine(dir, "history.jsonl");
+            var html = Path.Combine(dir, "report.html");
+            var first = CliProcess.Run("check", "--config", Samples("outage-check.psd1"), "--history", history, "--report", html);
+            Assert.Equal(1, first.ExitCode);
+            Assert.Contains("poison-messages", first.Stdout, StringComparison.Ordinal);
+            Assert.Contains("<title>Mail outage report</title>", File.ReadAllText(html), StringComparison.Ordinal);
+            var second = CliProcess.Run("check", "--config", Samples("outage-check.psd1"), "--history", history, "--format", "json");
+            var lines = File.ReadAllLines(history);
+            Assert.Equal(8, lines.Length); // two runs of four checks
+            var poison = second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+                .Single(x => x.GetProperty("check").GetString() == "poison-messages");
+            Assert.True(poison.GetProperty("since").GetDateTimeOffset() < poison.GetProperty("timestamp").GetDateTimeOffset(), "since should come from the first run");
+
+            foreach (var format in new[] { "html", "markdown", "json", "prometheus" })
+            {
+                var output = Path.Combine(dir, "out." + format);
+                var r = CliProcess.Run("report", "--input", history, "--format", format, "--out", output);
+                Assert.True(r.ExitCode == 0, r.Stderr);
+                Assert.True(new FileInfo(output).Length > 100);
+            }
+
+            var again = CliProcess.Run("report", "--input", history, "--format", "html", "--out", Path.Combine(dir, "out.html"));
+            Assert.Equal(2, again.ExitCode);
+            Assert.Contains("error[ReportFileExists]", again.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Bad_configuration_and_bad_input_are_clear_errors_with_exit_code_2()
+    {
+        var missing = CliProcess.Run("check", "--config", "/nonexistent/outage.psd1");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("error[CheckConfigurationNotFound]", missing.Stderr, StringComparison.Ordinal);
+        var nothing = CliProcess.Run("check");
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("error[CheckNothingToDo]", nothing.Stderr, StringComparison.Ordinal);
+        var badQueue = CliProcess.Run("check", "--queue", "sendmail:/var/spool");
+        Assert.Equal(2, badQueue.ExitCode);
+        Assert.Contains("not a queue source", badQueue.Stderr, StringComparison.Ordinal);
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "{\"not\":\"a result\"}\n");
+            var r = CliProcess.Run("report", "--input", file, "--format", "json", "--out", file + ".json");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("line 1 is not a check result", r.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(file + ".json");
+        }
+    }
+}

@@ -49,19 +49,7 @@ public static class EndpointSetup
         }
     }
 
-    /// <summary>
-    /// The resolver for -DnsServer. Resolution through a chosen server needs the DNS client of the Dns area
-    /// (Outage.Tools.Core.Dns); until it is wired here, a chosen server is refused plainly rather than ignored.
-    /// </summary>
-    public static IHostResolver ResolverFor(string? dnsServer)
-    {
-        if (string.IsNullOrWhiteSpace(dnsServer))
-        {
-            return SystemHostResolver.Instance;
-        }
-
-        throw new OutageException(new ItemError(ErrorIds.DnsServerNotSupported, OutageErrorCategory.NotImplemented,
-            $"Resolving through the DNS server '{dnsServer}' is not available in this build: the DNS client is not wired to the endpoint probes yet.",
-            dnsServer, "Leave out -DnsServer (the system resolver is used), or give the target as an IP address."));
-    }
+    /// <summary>The resolver for -DnsServer: our DNS client asking that server, or the system resolver when none is given.</summary>
+    public static IHostResolver ResolverFor(string? dnsServer) =>
+        string.IsNullOrWhiteSpace(dnsServer) ? SystemHostResolver.Instance : new DnsHostResolver(dnsServer!);
 }

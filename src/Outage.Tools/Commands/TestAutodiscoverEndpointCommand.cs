@@ -19,13 +19,13 @@ public sealed class TestAutodiscoverEndpointCommand : EndpointProbeCommand
 
     /// <summary>Only the XML order, not Autodiscover v2 (JSON).</summary>
     [Parameter]
-    public SwitchParameter SkipV2 { get; set; }
+    public SwitchParameter XmlOnly { get; set; }
 
     protected override void ProcessRecord() => _addresses.AddRange(EmailAddress ?? System.Array.Empty<string>());
 
     protected override void EndProcessing()
     {
-        var request = new AutodiscoverRequest { IncludeV2 = !SkipV2.IsPresent };
+        var request = new AutodiscoverRequest { IncludeV2 = !XmlOnly.IsPresent };
         Configure(request);
         foreach (var a in _addresses)
         {

@@ -21,6 +21,8 @@
         # Dns
         'Resolve-DnsRecord'
         'Test-MailDomain'
+        'Test-DnsZoneConsistency'
+        'Compare-DnsResolver'
         # Endpoints
         # Checks
     )

@@ -24,6 +24,7 @@ options {
 };
 controls { };
 zone "example.test" { type primary; file "$repo/tests/fixtures/dns/example.test.zone"; };
+zone "mail.test" { type primary; file "$repo/tests/fixtures/dns/mail.test.zone"; };
 CONF
 "$named" -g -4 -c "$work/named.conf" 2> "$work/named.log" &
 named_pid=$!
@@ -54,3 +55,12 @@ echo "BIND 9 on 127.0.0.1:$port, $n questions ($(nproc) cores)"
 measure "outage dns resolve --input (json)" $cli dns resolve --input "$work/q.txt" --server "127.0.0.1:$port" --throttle-limit "$throttle" --format json
 measure "dig -f (+noall +answer)" dig @127.0.0.1 -p "$port" -f "$work/q.txt" +noall +answer
 dnsperf -s 127.0.0.1 -p "$port" -d "$work/q.txt" -n 1 2>&1 | grep -E 'Queries (sent|completed)|Run time|Queries per second' | sed 's/^/dnsperf: /'
+
+# Test-MailDomain over 1,000 domains (the fixture's six mail domains, cycled; each domain is checked in full).
+domains=()
+mail=(good.mail.test bad.mail.test over.mail.test voids.mail.test nullmx.mail.test redirect.mail.test)
+for ((i = 0; i < 1000; i++)); do domains+=("${mail[i % 6]}"); done
+start=$(date +%s.%N)
+$cli dns mail "${domains[@]}" --server "127.0.0.1:$port" --dkim-selector sel1 --throttle-limit 64 --format json > "$work/mail.out" 2>&1 || true
+end=$(date +%s.%N)
+printf '%-34s %6d domains   %8.2f s  (%s check results)\n' "outage dns mail" 1000 "$(echo "$end - $start" | bc -l)" "$(wc -l < "$work/mail.out")"

@@ -23,6 +23,8 @@
         # Dns
         'Resolve-DnsRecord'
         'Test-MailDomain'
+        'Test-DnsZoneConsistency'
+        'Compare-DnsResolver'
         # Endpoints
         'Test-OwaEndpoint'
         'Test-ActiveSyncEndpoint'

@@ -18,6 +18,8 @@ public static class DnsCommands
         var dns = new Command("dns", "DNS diagnostics with our own DNS client: resolve records, check a mail domain, compare servers.");
         dns.Subcommands.Add(Resolve(io));
         dns.Subcommands.Add(Mail(io));
+        dns.Subcommands.Add(Consistency(io));
+        dns.Subcommands.Add(Compare(io));
         return dns;
     }
 
@@ -187,6 +189,116 @@ public static class DnsCommands
         });
         return command;
     }
+
+    private static Command Consistency(CliIO io)
+    {
+        var zone = new Argument<string>("zone") { Description = "The zone to check." };
+        var nameServer = new Option<string[]>("--nameserver", "-n") { Description = "Authoritative server host[:port] (repeatable). Default: the zone's NS records.", Arity = ArgumentArity.OneOrMore };
+        var server = ServerOption();
+        var name = new Option<string[]>("--name") { Description = "A name whose answer must agree on every server (repeatable).", Arity = ArgumentArity.OneOrMore };
+        var type = new Option<string[]>("--type", "-t") { Description = "Types asked for --name (default A).", Arity = ArgumentArity.OneOrMore };
+        var timeout = TimeoutOption();
+        var retry = RetryOption();
+        var format = CliIO.FormatOption();
+        var command = new Command("consistency", "Ask every authoritative server of a zone directly and compare: reachability (UDP, TCP), AA, SOA serials, NS sets, answers, EDNS, timing, SOA timers (like Test-DnsZoneConsistency).")
+        {
+            zone, nameServer, server, name, type, timeout, retry, format,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new ZoneConsistencyRequest
+            {
+                Zone = parse.GetValue(zone) ?? "",
+                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Retry = parse.GetValue(retry),
+            };
+            try
+            {
+                foreach (var t in parse.GetValue(type) ?? Array.Empty<string>())
+                {
+                    request.Types.Add(ParseType(t));
+                }
+            }
+            catch (OutageException ex)
+            {
+                io.WriteError(ex.Error);
+                return ExitCodes.Error;
+            }
+
+            foreach (var s in parse.GetValue(nameServer) ?? Array.Empty<string>())
+            {
+                request.NameServers.Add(s);
+            }
+
+            foreach (var s in parse.GetValue(server) ?? Array.Empty<string>())
+            {
+                request.Servers.Add(s);
+            }
+
+            foreach (var s in parse.GetValue(name) ?? Array.Empty<string>())
+            {
+                request.Names.Add(s);
+            }
+
+            return io.Write(() => ZoneConsistencyCheck.Run(request), parse.GetValue(format), CheckTable, r => r.Status != DnsCheckStatus.Pass);
+        });
+        return command;
+    }
+
+    private static Command Compare(CliIO io)
+    {
+        var name = new Argument<string>("name") { Description = "The name to ask about." };
+        var type = new Argument<string[]>("type") { Description = "Record types (default A).", Arity = ArgumentArity.ZeroOrMore };
+        var server = ServerOption();
+        var system = new Option<bool>("--include-system") { Description = "Also ask each of the system's resolvers." };
+        var noRecursion = new Option<bool>("--no-recursion") { Description = "Clear the RD flag (compare authoritative servers)." };
+        var timeout = TimeoutOption();
+        var retry = RetryOption();
+        var format = CliIO.FormatOption();
+        var command = new Command("compare", "Ask several resolvers the same question; one row per question with each answer and Consistent (like Compare-DnsResolver). Exit 1 when they disagree.")
+        {
+            name, type, server, system, noRecursion, timeout, retry, format,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new ResolverComparisonRequest
+            {
+                Names = new[] { parse.GetValue(name) ?? "" },
+                IncludeSystem = parse.GetValue(system),
+                NoRecursion = parse.GetValue(noRecursion),
+                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Retry = parse.GetValue(retry),
+            };
+            try
+            {
+                foreach (var t in parse.GetValue(type) ?? Array.Empty<string>())
+                {
+                    request.Types.Add(ParseType(t));
+                }
+            }
+            catch (OutageException ex)
+            {
+                io.WriteError(ex.Error);
+                return ExitCodes.Error;
+            }
+
+            foreach (var s in parse.GetValue(server) ?? Array.Empty<string>())
+            {
+                request.Servers.Add(s);
+            }
+
+            return io.Write(() => ResolverComparison.Run(request), parse.GetValue(format), CompareTable, r => !r.Consistent);
+        });
+        return command;
+    }
+
+    private static readonly TableColumn<DnsResolverComparison>[] CompareTable =
+    {
+        new("Name", 32, r => r.Name),
+        new("Type", 6, r => DnsRecordTypeName(r.Type)),
+        new("Consistent", 10, r => r.Consistent),
+        new("Answers", 0, r => r.Summary),
+    };
 
     internal static readonly TableColumn<DnsCheckResult>[] CheckTable =
     {

@@ -91,3 +91,36 @@ public sealed class CliDnsMailTests
         Assert.Contains("spf-all", bad.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>`outage dns consistency` and `outage dns compare` end to end.</summary>
+[Collection(BindCollection.Name)]
+public sealed class CliDnsCompareTests
+{
+    private readonly BindFixture _bind;
+
+    public CliDnsCompareTests(BindFixture bind) => _bind = bind;
+
+    [Fact]
+    public void Consistency_reports_the_serial_difference_with_exit_code_1()
+    {
+        var r = CliProcess.Run("dns", "consistency", "example.test", "--nameserver", _bind.Ns1, "--nameserver", _bind.Ns2, "--format", "json");
+        Assert.True(r.ExitCode == 1, r.Stdout + r.Stderr);
+        var serial = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(e => e.GetProperty("check").GetString() == "soa-serial-consistent");
+        Assert.Equal("Fail", serial.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void Compare_prints_one_row_with_each_answer()
+    {
+        var same = CliProcess.Run("dns", "compare", "mail.example.test", "A", "--server", _bind.Ns1, "--server", _bind.Ns2, "--format", "json");
+        Assert.True(same.ExitCode == 0, same.Stdout + same.Stderr);
+        var row = JsonDocument.Parse(same.Stdout.Trim()).RootElement;
+        Assert.True(row.GetProperty("consistent").GetBoolean());
+        Assert.Equal(2, row.GetProperty("answers").GetArrayLength());
+        var differ = CliProcess.Run("dns", "compare", "changed.example.test", "--server", _bind.Ns1, "--server", _bind.Ns2);
+        Assert.Equal(1, differ.ExitCode);
+        Assert.Contains("127.0.0.8", differ.Stdout, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.9", differ.Stdout, StringComparison.Ordinal);
+    }
+}

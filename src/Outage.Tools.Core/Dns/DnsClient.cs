@@ -60,6 +60,9 @@ public sealed class DnsClient
     private readonly RandomNumberGenerator _random = RandomNumberGenerator.Create();
     private readonly object _randomLock = new();
 
+    // Receive buffers are reused (bounded by the queries in flight), so bulk runs do not allocate 64 KiB per query.
+    private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> _buffers = new();
+
     public DnsClient(IEnumerable<IPEndPoint> servers, DnsQueryOptions? options = null)
     {
         Servers = (servers ?? throw new ArgumentNullException(nameof(servers))).ToList();
@@ -166,7 +169,11 @@ public sealed class DnsClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.Timeout);
         using var reg = timeout.Token.Register(() => socket.Dispose());
-        var buffer = new byte[65535];
+        if (!_buffers.TryTake(out var buffer))
+        {
+            buffer = new byte[65535];
+        }
+
         try
         {
             socket.Bind(new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
@@ -214,6 +221,13 @@ public sealed class DnsClient
             }
 
             throw new DnsQueryException(DnsFailureKind.NetworkError, name, $"Sending {q} to {name} over UDP failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            if (_buffers.Count < 1024)
+            {
+                _buffers.Add(buffer);
+            }
         }
     }
 

@@ -56,6 +56,35 @@ public static class DnsResolve
         }
     }
 
+    /// <summary>Throws <see cref="OutageException"/> for a timeout or retry count a client would refuse.</summary>
+    public static void ValidateOptions(TimeSpan timeout, int retry)
+    {
+        try
+        {
+            new DnsQueryOptions { Timeout = timeout, Retries = retry }.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument, ex.Message.Split('\n')[0], ex.ActualValue,
+                "Give a timeout above zero (at most 5 minutes) and 0 to 10 retries.");
+        }
+    }
+
+    /// <summary>Parses "host[:port]" servers, keeping the text as a label; empty in, empty out.</summary>
+    public static List<(string Label, IPEndPoint EndPoint)> ParseServersOrEmpty(IEnumerable<string> servers)
+    {
+        var list = new List<(string, IPEndPoint)>();
+        foreach (var s in servers ?? Array.Empty<string>())
+        {
+            foreach (var ep in ParseServers(new[] { s }))
+            {
+                list.Add((s, ep));
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>Parses "host[:port]" servers, or finds the system's when none is given.</summary>
     public static IReadOnlyList<IPEndPoint> ParseServers(IEnumerable<string> servers)
     {

@@ -310,7 +310,10 @@ public static class MailDomainCheck
                 walk.Voids > 0 ? "Void: " + string.Join(", ", walk.VoidNames) : null, chainEv, "RFC 7208 §4.6.4"));
 
         // spf-all: the top record, or its redirect target, must end in an "all".
-        var allTerm = record.All;
+        // With several records (already a spf-single failure), judge the weakest "all" among them, not whichever
+        // the server happened to list first (BIND rotates RRset order).
+        static int Weakness(SpfTerm? t) => t is null ? 1 : t.Qualifier switch { '+' => 3, '?' => 2, '~' => 0, _ => 0 };
+        var allTerm = parsedAll.Select(x => x.All).OrderByDescending(Weakness).First();
         var allFrom = c.Domain;
         if (allTerm is null && walk.RedirectRecord is not null)
         {

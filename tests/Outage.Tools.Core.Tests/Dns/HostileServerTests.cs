@@ -82,6 +82,30 @@ public sealed class HostileServerTests
     }
 
     [Fact]
+    public async Task Ipv6_server_is_asked_and_answers_over_udp()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var s = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        s.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        var port = ((IPEndPoint)s.LocalEndPoint!).Port;
+        var loop = Task.Run(async () =>
+        {
+            var buf = new byte[2048];
+            var r = await s.ReceiveFromAsync(buf, SocketFlags.None, new IPEndPoint(IPAddress.IPv6Any, 0), cts.Token);
+            await s.SendToAsync(Answer(DnsMessage.Parse(buf, 0, r.ReceivedBytes), address: "192.0.2.6"), SocketFlags.None, r.RemoteEndPoint);
+        }, cts.Token);
+        using (s)
+        {
+            var server = DnsServerAddress.Parse($"[::1]:{port}");
+            var client = new DnsClient(new[] { server }, new DnsQueryOptions { Timeout = TimeSpan.FromSeconds(2), Retries = 0 });
+            var r = await client.QueryAsync("v6.example", DnsRecordType.A);
+            Assert.Equal($"[::1]:{port}", r.Server);
+            Assert.Equal("192.0.2.6", Assert.Single(r.Answer).Data);
+            await loop;
+        }
+    }
+
+    [Fact]
     public async Task Only_forged_replies_end_in_a_timeout_not_a_trusted_answer()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

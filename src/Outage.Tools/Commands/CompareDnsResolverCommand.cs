@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using Outage.Tools.Core.Dns;
+
+namespace Outage.Tools.Commands;
+
+/// <summary>Compare-DnsResolver: the same questions to several resolvers; one row per question with each answer and Consistent.</summary>
+[Cmdlet(VerbsData.Compare, "DnsResolver")]
+[OutputType(typeof(DnsResolverComparison))]
+public sealed class CompareDnsResolverCommand : OutageCmdlet
+{
+    private readonly List<string> _pending = new();
+
+    /// <summary>The names to ask about.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Domain", "HostName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Record types; default A.</summary>
+    [Parameter(Position = 1)]
+    [Alias("RecordType")]
+    [ArgumentCompleter(typeof(DnsRecordTypeCompleter))]
+    public DnsRecordType[]? Type { get; set; }
+
+    /// <summary>The resolvers to compare, as host[:port].</summary>
+    [Parameter]
+    [Alias("DnsServer")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Server { get; set; }
+
+    /// <summary>Also ask each of the system's resolvers.</summary>
+    [Parameter]
+    public SwitchParameter IncludeSystem { get; set; }
+
+    /// <summary>Clear the RD flag (to compare authoritative servers).</summary>
+    [Parameter]
+    public SwitchParameter NoRecursion { get; set; }
+
+    /// <summary>Seconds to wait for each answer.</summary>
+    [Parameter]
+    [ValidateRange(0.01, 300)]
+    public double Timeout { get; set; } = 2;
+
+    /// <summary>Further attempts after the first.</summary>
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int Retry { get; set; } = 1;
+
+    /// <summary>Questions in flight at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = 16;
+
+    protected override void ProcessRecord()
+    {
+        _pending.AddRange(Name);
+        if (_pending.Count >= Math.Max(64, ThrottleLimit * 4))
+        {
+            Flush();
+        }
+    }
+
+    protected override void EndProcessing() => Flush();
+
+    private void Flush()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var request = new ResolverComparisonRequest
+        {
+            Names = _pending.ToArray(),
+            IncludeSystem = IncludeSystem,
+            NoRecursion = NoRecursion,
+            Timeout = TimeSpan.FromSeconds(Timeout),
+            Retry = Retry,
+            ThrottleLimit = ThrottleLimit,
+        };
+        _pending.Clear();
+        foreach (var t in Type ?? Array.Empty<DnsRecordType>())
+        {
+            request.Types.Add(t);
+        }
+
+        foreach (var s in Server ?? Array.Empty<string>())
+        {
+            request.Servers.Add(s);
+        }
+
+        var progress = NewProgress();
+        Emit(ResolverComparison.Run(request, progress, Cancellation), progress);
+    }
+}

@@ -37,7 +37,11 @@ outage="$work/outage/outage"
 if [[ ",$peers," == *",node-"* ]] && [ ! -d "$work/peers/node_modules" ]; then
   mkdir -p "$work/peers"
   cp -r "$bench/bench" "$bench/package.json" "$work/peers/"
-  (cd "$work/peers" && npm install --ignore-scripts --no-audit --no-fund >/dev/null)
+  if ! (cd "$work/peers" && npm install --ignore-scripts --no-audit --no-fund >/dev/null); then
+    echo "mime-vs-peers: npm install of the Node peers failed; running without them" >&2
+    rm -rf "$work/peers/node_modules"
+    peers="$(echo "$peers" | tr ',' '\n' | grep -v '^node-' | paste -sd, -)"
+  fi
 fi
 [ -d "$work/peers/bench" ] || { mkdir -p "$work/peers"; cp -r "$bench/bench" "$work/peers/"; }
 
@@ -66,8 +70,8 @@ for s in ${sets//,/ }; do
     case "$p" in
       python-default) cmd=(python3 "$work/peers/bench/bench_py.py" default "$dir") ;;
       python-compat32) cmd=(python3 "$work/peers/bench/bench_py.py" compat32 "$dir") ;;
-      node-mailparser) cmd=(node "$work/peers/bench/bench_node.mjs" mailparser "$dir") ;;
-      node-postal-mime) cmd=(node "$work/peers/bench/bench_node.mjs" postal-mime "$dir") ;;
+      node-mailparser) [ -d "$work/peers/node_modules" ] || continue; cmd=(node "$work/peers/bench/bench_node.mjs" mailparser "$dir") ;;
+      node-postal-mime) [ -d "$work/peers/node_modules" ] || continue; cmd=(node "$work/peers/bench/bench_node.mjs" postal-mime "$dir") ;;
       *) echo "unknown peer $p" >&2; continue ;;
     esac
     read -r _ w r < <(run "$p" taskset -c 0 "${cmd[@]}")

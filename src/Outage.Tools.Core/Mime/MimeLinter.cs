@@ -48,6 +48,7 @@ public sealed class MimeLinter
     private int _totalParts;
     private bool _partsReported;
     private bool _nestingReported;
+    private long _sizeLine;
 
     public MimeLinter(MimeLintOptions? options = null, string source = "", long baseOffset = 0, long firstLineNumber = 1, bool recordParts = false)
     {
@@ -248,7 +249,7 @@ public sealed class MimeLinter
 
         if (_pos - _base > _o.SizeLimit)
         {
-            Add("size-limit", _base + _o.SizeLimit, 0, "0", null,
+            Add("size-limit", _base + _o.SizeLimit, _sizeLine, "0", null,
                 $"The message is {_pos - _base:N0} octets, over the limit of {_o.SizeLimit:N0}.");
         }
 
@@ -308,6 +309,11 @@ public sealed class MimeLinter
             {
                 BodyLine(top);
             }
+        }
+
+        if (_sizeLine == 0 && _pos - _base > _o.SizeLimit)
+        {
+            _sizeLine = _lineNo;
         }
 
         top = Top;

@@ -13,7 +13,7 @@ namespace Outage.Tools;
 internal static class MimeCmdletInputs
 {
     public static IEnumerable<MimeInput> Resolve(OutageCmdlet cmdlet, string parameterSet, string[]? path, string[]? literalPath,
-        object? content, IMessageContent? message)
+        byte[]? content, IMessageContent? message)
     {
         switch (parameterSet)
         {
@@ -25,16 +25,12 @@ internal static class MimeCmdletInputs
 
                 break;
             case "Content":
-                var bytes = ToBytes(content);
-                if (bytes is null)
+                if (content is null)
                 {
-                    cmdlet.WriteError(OutageCmdlet.ToErrorRecord(new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
-                        $"-Content takes a byte array or a string, not {content?.GetType().Name ?? "null"}.", content,
-                        "Pass the raw message: Get-Content -AsByteStream -Raw (PowerShell 7) or -Encoding Byte -Raw (5.1).")));
                     yield break;
                 }
 
-                yield return MimeInput.FromBytes("<content>", bytes);
+                yield return MimeInput.FromBytes("<content>", content);
                 break;
             case "InputObject":
                 if (message is not null)
@@ -77,22 +73,5 @@ internal static class MimeCmdletInputs
 
                 break;
         }
-    }
-
-    private static byte[]? ToBytes(object? content)
-    {
-        if (content is PSObject pso)
-        {
-            content = pso.BaseObject;
-        }
-
-        return content switch
-        {
-            byte[] b => b,
-            string s => Encoding.UTF8.GetBytes(s),
-            object[] objects when objects.Length > 0 && objects[0] is byte or PSObject { BaseObject: byte } =>
-                Array.ConvertAll(objects, o => o is PSObject p ? (byte)p.BaseObject : (byte)o),
-            _ => null,
-        };
     }
 }

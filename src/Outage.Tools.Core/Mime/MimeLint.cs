@@ -194,7 +194,7 @@ public static class MimeLint
             }
             else
             {
-                stream = new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, BufferSize, FileOptions.SequentialScan);
+                stream = new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
             }
 
             foreach (var report in LintStream(stream, input.Name, request.Mbox, request.Options, filter, input.Message, ct))
@@ -233,7 +233,35 @@ public static class MimeLint
 
         options ??= new MimeLintOptions();
         filter ??= FindingFilter.All;
-        var buffer = new byte[BufferSize];
+        var buffer = RentBuffer();
+        try
+        {
+            foreach (var report in LintStream(stream, name, mbox, options, filter, message, buffer, cancellationToken))
+            {
+                yield return report;
+            }
+        }
+        finally
+        {
+            ReturnBuffer(buffer);
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentBag<byte[]> Buffers = new();
+
+    internal static byte[] RentBuffer() => Buffers.TryTake(out var b) ? b : new byte[BufferSize];
+
+    internal static void ReturnBuffer(byte[] buffer)
+    {
+        if (Buffers.Count < 64)
+        {
+            Buffers.Add(buffer);
+        }
+    }
+
+    private static IEnumerable<MimeMessageReport> LintStream(Stream stream, string name, bool mbox, MimeLintOptions options,
+        FindingFilter filter, IMessageContent? message, byte[] buffer, CancellationToken cancellationToken)
+    {
         if (!mbox)
         {
             var linter = new MimeLinter(options, name);

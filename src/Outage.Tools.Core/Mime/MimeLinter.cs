@@ -25,7 +25,7 @@ public sealed class MimeLinter
     private readonly bool _recordParts;
 
     // Current line.
-    private readonly byte[] _line = new byte[LineKeep];
+    private byte[] _line = new byte[1024];
     private int _keep;
     private long _lineLen;
     private long _lineStart;
@@ -39,7 +39,7 @@ public sealed class MimeLinter
     private bool _mixedReported;
 
     // Current header field.
-    private readonly byte[] _field = new byte[FieldKeep];
+    private byte[] _field = new byte[256];
     private int _fieldKeep;
     private long _fieldLen;
     private string? _fieldName;
@@ -48,6 +48,7 @@ public sealed class MimeLinter
     private int _totalParts;
     private bool _partsReported;
     private bool _nestingReported;
+    private long _sizeLine;
 
     public MimeLinter(MimeLintOptions? options = null, string source = "", long baseOffset = 0, long firstLineNumber = 1, bool recordParts = false)
     {
@@ -110,36 +111,20 @@ public sealed class MimeLinter
 
             if (_firstNul < 0 || _first8 < 0 || _firstCr < 0)
             {
-                var segBase = _pos - i;
-                for (var j = i; j < contentEnd; j++)
-                {
-                    var c = buffer[j];
-                    if (c >= 0x80)
-                    {
-                        if (_first8 < 0)
-                        {
-                            _first8 = segBase + j;
-                        }
-                    }
-                    else if (c == 0)
-                    {
-                        if (_firstNul < 0)
-                        {
-                            _firstNul = segBase + j;
-                        }
-                    }
-                    else if (c == 13 && _firstCr < 0)
-                    {
-                        _firstCr = segBase + j;
-                        BareCr(segBase + j);
-                    }
-                }
+                ScanSpecial(buffer, i, contentEnd, _pos - i);
             }
 
             var n = contentEnd - i;
             if (_keep < LineKeep && n > 0)
             {
                 var copy = Math.Min(n, LineKeep - _keep);
+                if (_keep + copy > _line.Length)
+                {
+                    var grown = new byte[LineKeep];
+                    Buffer.BlockCopy(_line, 0, grown, 0, _keep);
+                    _line = grown;
+                }
+
                 Buffer.BlockCopy(buffer, i, _line, _keep, copy);
                 _keep += copy;
             }
@@ -157,10 +142,72 @@ public sealed class MimeLinter
         }
     }
 
+    private const ulong High = 0x8080808080808080UL;
+    private const ulong Ones = 0x0101010101010101UL;
+    private const ulong Crs = 0x0D0D0D0D0D0D0D0DUL;
+
+    /// <summary>
+    /// Finds the first NUL, bare CR and non-ASCII octet of a line segment. Eight octets at a time (SWAR: a
+    /// word with no high bit, no zero byte and no CR byte is skipped), octet by octet only around a hit.
+    /// </summary>
+    private void ScanSpecial(byte[] buffer, int from, int to, long segBase)
+    {
+        var j = from;
+        while (j + 8 <= to)
+        {
+            var v = BitConverter.ToUInt64(buffer, j);
+            var cr = v ^ Crs;
+            if (((v | ((v - Ones) & ~v) | ((cr - Ones) & ~cr)) & High) == 0)
+            {
+                j += 8;
+                continue;
+            }
+
+            ScanBytes(buffer, j, j + 8, segBase);
+            j += 8;
+        }
+
+        ScanBytes(buffer, j, to, segBase);
+    }
+
+    private void ScanBytes(byte[] buffer, int from, int to, long segBase)
+    {
+        for (var j = from; j < to; j++)
+        {
+            var c = buffer[j];
+            if (c >= 0x80)
+            {
+                if (_first8 < 0)
+                {
+                    _first8 = segBase + j;
+                }
+            }
+            else if (c == 0)
+            {
+                if (_firstNul < 0)
+                {
+                    _firstNul = segBase + j;
+                }
+            }
+            else if (c == 13 && _firstCr < 0)
+            {
+                _firstCr = segBase + j;
+                BareCr(segBase + j);
+            }
+        }
+    }
+
     private void Append(byte b)
     {
         if (_keep < LineKeep)
         {
+            if (_keep == _line.Length)
+            {
+                var grown = new byte[LineKeep];
+                Buffer.BlockCopy(_line, 0, grown, 0, _keep);
+                _line = grown;
+            }
+
             _line[_keep++] = b;
         }
 
@@ -202,7 +249,7 @@ public sealed class MimeLinter
 
         if (_pos - _base > _o.SizeLimit)
         {
-            Add("size-limit", _base + _o.SizeLimit, 0, "0", null,
+            Add("size-limit", _base + _o.SizeLimit, _sizeLine, "0", null,
                 $"The message is {_pos - _base:N0} octets, over the limit of {_o.SizeLimit:N0}.");
         }
 
@@ -262,6 +309,11 @@ public sealed class MimeLinter
             {
                 BodyLine(top);
             }
+        }
+
+        if (_sizeLine == 0 && _pos - _base > _o.SizeLimit)
+        {
+            _sizeLine = _lineNo;
         }
 
         top = Top;
@@ -560,6 +612,13 @@ public sealed class MimeLinter
         if (count > 0 && _fieldKeep < FieldKeep)
         {
             var copy = Math.Min(count, FieldKeep - _fieldKeep);
+            if (_fieldKeep + copy > _field.Length)
+            {
+                var grown = new byte[Math.Min(FieldKeep, Math.Max(_field.Length * 2, _fieldKeep + copy))];
+                Buffer.BlockCopy(_field, 0, grown, 0, _fieldKeep);
+                _field = grown;
+            }
+
             Buffer.BlockCopy(src, index, _field, _fieldKeep, copy);
             _fieldKeep += copy;
         }
@@ -761,8 +820,53 @@ public sealed class MimeLinter
     }
 
     /// <summary>RFC 2045 §6.8: the base64 alphabet, '=' padding only at the end, length a multiple of 4.</summary>
+    private static readonly byte[] B64Class = BuildB64Class();
+
+    private static byte[] BuildB64Class()
+    {
+        var t = new byte[256];
+        for (var i = 0; i < 256; i++)
+        {
+            t[i] = 3;
+        }
+
+        foreach (var c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        {
+            t[c] = 0;
+        }
+
+        t['='] = 1;
+        t[' '] = 2;
+        t['\t'] = 2;
+        return t;
+    }
+
     private void Base64Line(Entity e)
     {
+        if (e.B64Pad == 0)
+        {
+            // Fast path: a line of alphabet characters only.
+            var table = B64Class;
+            var line = _line;
+            var k = 0;
+            while (k < _keep && table[line[k]] == 0)
+            {
+                k++;
+            }
+
+            if (k == _keep)
+            {
+                if (k > 0)
+                {
+                    e.B64Count += k;
+                    e.B64LastOffset = _lineStart + k - 1;
+                    e.B64LastLine = _lineNo;
+                }
+
+                return;
+            }
+        }
+
         for (var x = 0; x < _keep; x++)
         {
             var c = _line[x];
@@ -858,9 +962,10 @@ public sealed class MimeLinter
 
         for (var x = 0; x < len; x++)
         {
-            if (_line[x] != '=')
+            x = Array.IndexOf(_line, (byte)'=', x, len - x);
+            if (x < 0)
             {
-                continue;
+                break;
             }
 
             if (x == len - 1)

@@ -23,8 +23,9 @@ public sealed class GetMimeStructureCommand : OutageCmdlet
 
     /// <summary>The raw message: a byte array or a string.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Content", ValueFromPipeline = true)]
+    [MimeContentTransformation]
     [ValidateNotNull]
-    public object? Content { get; set; }
+    public byte[]? Content { get; set; }
 
     /// <summary>A message that can be read on demand, such as a queued message.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "InputObject", ValueFromPipeline = true)]

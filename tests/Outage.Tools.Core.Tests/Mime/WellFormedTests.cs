@@ -114,6 +114,7 @@ public sealed class LimitTests
         var f = Assert.Single(Lint(bytes, new MimeLintOptions { SizeLimit = 50 }));
         Assert.Equal("size-limit", f.Rule);
         Assert.Equal(50, f.Offset);
+        Assert.Equal(2, f.Line); // "To: bob@example.com" holds octet 50
     }
 
     [Fact]

@@ -54,14 +54,6 @@ public sealed class CliProbeTests
     }
 
     [Fact]
-    public void Probe_dns_server_not_available_is_said_plainly()
-    {
-        var r = CliProcess.Run("probe", "owa", "mail.contoso.test", "--dns-server", "127.0.0.1:53");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("error[DnsServerNotSupported]", r.Stderr);
-    }
-
-    [Fact]
     public void Probe_help_lists_the_five_probes()
     {
         var r = CliProcess.Run("probe", "--help");

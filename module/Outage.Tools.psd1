@@ -18,6 +18,14 @@
         # Mime
         'Get-MimeRule'
         # Queue
+        'Get-MailQueue'
+        'Get-MailQueueMessage'
+        'Measure-MailQueue'
+        'Watch-MailQueue'
+        'Export-MailQueueMessage'
+        'Suspend-MailQueueMessage'
+        'Resume-MailQueueMessage'
+        'Remove-MailQueueMessage'
         # Dns
         # Endpoints
         # Checks

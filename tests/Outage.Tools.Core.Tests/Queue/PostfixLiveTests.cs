@@ -140,12 +140,12 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         var dir = Directory.CreateTempSubdirectory("outage-export-");
         try
         {
-            var exported = QueueActions.Export(new[] { m }, dir.FullName, QueueActions.ExportName.MessageId, false).Single().Value!;
+            var exported = QueueActions.Export(new[] { m }, dir.FullName, QueueExportName.MessageId, false).Single().Value!;
             Assert.Equal(Path.Combine(dir.FullName, "exact@vm.test.eml"), exported.Path);
             Assert.Equal(bytes, File.ReadAllBytes(exported.Path!));
-            var again = QueueActions.Export(new[] { m }, dir.FullName, QueueActions.ExportName.MessageId, false).Single();
+            var again = QueueActions.Export(new[] { m }, dir.FullName, QueueExportName.MessageId, false).Single();
             Assert.Equal(OutcomeKind.Error, again.Kind);
-            var inMemory = QueueActions.Export(new[] { m }, null, QueueActions.ExportName.QueueId, false).Single().Value!;
+            var inMemory = QueueActions.Export(new[] { m }, null, QueueExportName.QueueId, false).Single().Value!;
             Assert.Equal(bytes, inMemory.Content);
         }
         finally
@@ -182,7 +182,7 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         // Vanished since listing: a warning for that message, not a failure.
         var gone = doomed[0];
         Assert.Equal(OutcomeKind.Warning, Assert.Single(QueueActions.Apply(new[] { gone }, QueueAction.Hold)).Kind);
-        var export = Assert.Single(QueueActions.Export(new[] { gone }, null, QueueActions.ExportName.QueueId, false));
+        var export = Assert.Single(QueueActions.Export(new[] { gone }, null, QueueExportName.QueueId, false));
         Assert.Equal(OutcomeKind.Warning, export.Kind);
         Assert.Contains(gone.Id, export.Text);
         var e = Assert.Throws<OutageException>(() => gone.OpenContent(CancellationToken.None));

@@ -91,7 +91,12 @@ public abstract class QueueSourceCmdlet : OutageCmdlet
             }
 
             var bag = ToBag(o);
-            if (ExchangeInput.IsMessage(bag))
+            if (ExchangeInput.IsQueueMessage(bag))
+            {
+                // A queue message that crossed a remoting boundary (Invoke-Command): typed again for measuring.
+                _piped.Add(ExchangeInput.FromQueueMessage(bag));
+            }
+            else if (ExchangeInput.IsMessage(bag))
             {
                 _piped.Add(ExchangeInput.ToMessage(bag, string.Empty, DateTimeOffset.UtcNow));
             }

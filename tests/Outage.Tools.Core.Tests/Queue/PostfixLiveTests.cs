@@ -201,4 +201,33 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         reason.Reason.Add("*Connection refused*");
         Assert.Equal(_f.List().Count(x => x.Queue == "deferred"), QueueOperations.GetMessages(QueueSource.ReadMessages(_f.Source), reason).Count());
     }
+
+    [Fact]
+    public void Triage_reads_content_through_IMessageContent_and_holds_only_the_malformed()
+    {
+        // The shape of: Get-MailQueueMessage -Queue deferred | Test-MimeMessage | Where { -not WellFormed } | Suspend-MailQueueMessage.
+        // Test-MimeMessage lives in the MIME area; here a stand-in check (multipart without its close delimiter,
+        // RFC 2046 section 5.1.1) reads each message only through IMessageContent, as Test-MimeMessage does.
+        var filter = new QueueMessageFilter();
+        filter.Queue.Add("deferred");
+        var poison = new List<QueueMessage>();
+        foreach (var m in QueueOperations.GetMessages(QueueSource.ReadMessages(_f.Source), filter).Select(o => o.Value!))
+        {
+            IMessageContent content = m;
+            using var s = content.OpenContent(CancellationToken.None);
+            var text = new StreamReader(s, Encoding.Latin1).ReadToEnd();
+            var boundary = Regex.Match(text, "boundary=\"([^\"]+)\"");
+            if (boundary.Success && !text.Contains("--" + boundary.Groups[1].Value + "--", StringComparison.Ordinal))
+            {
+                poison.Add(m);
+            }
+        }
+
+        Assert.InRange(poison.Count, 20, 23); // every 13th of 299 messages, less any the action test deleted
+        Assert.All(QueueActions.Apply(poison, QueueAction.Hold), o => Assert.True(o.Value!.Succeeded));
+        var mailq = Mailq();
+        Assert.All(poison, m => Assert.Equal("!", mailq[m.Id]));
+        Assert.Equal(poison.Count, mailq.Values.Count(mark => mark == "!"));
+        Assert.All(QueueActions.Apply(_f.List().Where(m => m.Queue == "hold").ToList(), QueueAction.Release), o => Assert.True(o.Value!.Succeeded));
+    }
 }

@@ -20,6 +20,14 @@
         'Test-MimeMessage'
         'Get-MimeStructure'
         # Queue
+        'Get-MailQueue'
+        'Get-MailQueueMessage'
+        'Measure-MailQueue'
+        'Watch-MailQueue'
+        'Export-MailQueueMessage'
+        'Suspend-MailQueueMessage'
+        'Resume-MailQueueMessage'
+        'Remove-MailQueueMessage'
         # Dns
         'Resolve-DnsRecord'
         'Test-MailDomain'

@@ -49,7 +49,7 @@ public static class Program
         var io = new CliIO(stdout, stderr);
         // One group per capability; each file owns its group.
         root.Subcommands.Add(MimeCommands.Create(io));
-        // queue
+        root.Subcommands.Add(QueueCommands.Create(io));
         root.Subcommands.Add(DnsCommands.Create(io));
         root.Subcommands.Add(ProbeCommands.Create(io));
         foreach (var command in CheckCommands.Create(io))

@@ -23,6 +23,55 @@ public static class ExchangeInput
     public static bool IsMessage(IReadOnlyDictionary<string, object?> p) =>
         p.ContainsKey("FromAddress") || p.ContainsKey("DateReceived") || p.ContainsKey("InternetMessageId");
 
+    /// <summary>True when the bag is a (deserialized) Outage.Tools queue message, e.g. from Invoke-Command.</summary>
+    public static bool IsQueueMessage(IReadOnlyDictionary<string, object?> p) =>
+        p.ContainsKey("Id") && p.ContainsKey("Sender") && p.ContainsKey("Recipients") && p.ContainsKey("ContentName");
+
+    /// <summary>A deserialized queue message back as a typed one (its content cannot be read remotely).</summary>
+    public static QueueMessage FromQueueMessage(IReadOnlyDictionary<string, object?> p)
+    {
+        var m = new QueueMessage
+        {
+            Source = Enum.TryParse<QueueSourceKind>(Text(p, "Source") ?? string.Empty, true, out var k) ? k : QueueSourceKind.Postfix,
+            ComputerName = Text(p, "ComputerName") ?? Text(p, "PSComputerName") ?? string.Empty,
+            Id = Text(p, "Id") ?? string.Empty,
+            Queue = Text(p, "Queue") ?? string.Empty,
+            State = Text(p, "State") ?? string.Empty,
+            Sender = Text(p, "Sender") ?? string.Empty,
+            Size = Size(p.TryGetValue("Size", out var s) ? s : null),
+            ArrivalTime = Date(p, "ArrivalTime"),
+            LastError = Text(p, "LastError"),
+            NextHop = Text(p, "NextHop"),
+            Subject = Text(p, "Subject"),
+            InternetMessageId = Text(p, "InternetMessageId"),
+            RetryCount = (int?)Number(p, "RetryCount"),
+        };
+        if (p.TryGetValue("Age", out var age) && age is TimeSpan a)
+        {
+            m.Age = a;
+        }
+
+        var recipients = new List<QueueRecipient>();
+        if (p.TryGetValue("Recipients", out var r) && r is IEnumerable<object?> list)
+        {
+            foreach (var item in list)
+            {
+                if (item is IReadOnlyDictionary<string, object?> d)
+                {
+                    recipients.Add(new QueueRecipient(Text(d, "Address") ?? string.Empty, Text(d, "DelayReason"),
+                        d.TryGetValue("Delivered", out var dv) && dv is bool b && b));
+                }
+                else if (item is not null)
+                {
+                    recipients.Add(new QueueRecipient(Convert.ToString(item, CultureInfo.InvariantCulture) ?? string.Empty));
+                }
+            }
+        }
+
+        m.Recipients = recipients;
+        return m;
+    }
+
     /// <summary>A Get-Message object as a queue message.</summary>
     public static QueueMessage ToMessage(IReadOnlyDictionary<string, object?> p, string computerName, DateTimeOffset now)
     {

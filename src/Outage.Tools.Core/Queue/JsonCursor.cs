@@ -101,6 +101,20 @@ internal sealed class JsonCursor
         return true;
     }
 
+    /// <summary>Reads a string; when it equals <paramref name="last"/> that instance is returned (no allocation for repeated values).</summary>
+    public string ReadString(ref string? last)
+    {
+        SkipWs();
+        if (last is not null && _i + last.Length + 1 < _s.Length && _s[_i] == '"' && _s[_i + last.Length + 1] == '"'
+            && string.CompareOrdinal(_s, _i + 1, last, 0, last.Length) == 0 && _s.IndexOf('\\', _i + 1, last.Length) < 0 && last.IndexOf('"') < 0)
+        {
+            _i += last.Length + 2;
+            return last;
+        }
+
+        return last = ReadString();
+    }
+
     public string ReadString()
     {
         Expect('"');

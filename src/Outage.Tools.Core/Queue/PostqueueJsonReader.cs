@@ -24,6 +24,7 @@ public static class PostqueueJsonReader
         }
 
         var lineNumber = 0L;
+        var cache = new StringCache();
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -42,7 +43,7 @@ public static class PostqueueJsonReader
             string? problem = null;
             try
             {
-                message = ParseLine(line, source, computerName, now);
+                message = ParseLine(line, source, computerName, now, cache);
             }
             catch (FormatException ex)
             {
@@ -66,8 +67,17 @@ public static class PostqueueJsonReader
         }
     }
 
-    internal static QueueMessage ParseLine(string line, QueueSourceKind source, string computerName, DateTimeOffset now)
+    /// <summary>Repeated values (queue names, senders, delay reasons) are shared between messages, not re-allocated.</summary>
+    internal sealed class StringCache
     {
+        public string? Queue;
+        public string? Sender;
+        public string? Reason;
+    }
+
+    internal static QueueMessage ParseLine(string line, QueueSourceKind source, string computerName, DateTimeOffset now, StringCache? cache = null)
+    {
+        cache ??= new StringCache();
         var c = new JsonCursor(line);
         var m = new QueueMessage { Source = source, ComputerName = computerName };
         var sawId = false;
@@ -80,7 +90,7 @@ public static class PostqueueJsonReader
                 switch (key)
                 {
                     case "queue_name":
-                        m.Queue = c.ReadString();
+                        m.Queue = c.ReadString(ref cache.Queue);
                         break;
                     case "queue_id":
                         m.Id = c.ReadString();
@@ -97,10 +107,10 @@ public static class PostqueueJsonReader
                         m.ForcedExpire = c.ReadBool();
                         break;
                     case "sender":
-                        m.Sender = c.ReadString();
+                        m.Sender = c.ReadString(ref cache.Sender);
                         break;
                     case "recipients":
-                        m.Recipients = ReadRecipients(c);
+                        m.Recipients = ReadRecipients(c, cache);
                         break;
                     default:
                         c.SkipValue();
@@ -142,7 +152,7 @@ public static class PostqueueJsonReader
         return m;
     }
 
-    private static IReadOnlyList<QueueRecipient> ReadRecipients(JsonCursor c)
+    private static IReadOnlyList<QueueRecipient> ReadRecipients(JsonCursor c, StringCache cache)
     {
         if (c.TryNull())
         {
@@ -168,7 +178,7 @@ public static class PostqueueJsonReader
                         }
                         else if (key == "delay_reason")
                         {
-                            reason = c.TryNull() ? null : c.ReadString();
+                            reason = c.TryNull() ? null : c.ReadString(ref cache.Reason);
                         }
                         else
                         {

@@ -132,35 +132,11 @@ public static class QueueActions
 
     private static string Verb(QueueAction a) => a switch { QueueAction.Hold => "held", QueueAction.Release => "released", _ => "deleted" };
 
-    /// <summary>How an exported message is named.</summary>
-    public enum ExportName
-    {
-        QueueId,
-        MessageId,
-    }
-
-    /// <summary>One exported message.</summary>
-    public sealed class ExportResult
-    {
-        public QueueSourceKind Source { get; set; }
-
-        public string ComputerName { get; set; } = string.Empty;
-
-        public string Id { get; set; } = string.Empty;
-
-        public string? Path { get; set; }
-
-        public long Length { get; set; }
-
-        /// <summary>The bytes, when not written to a file.</summary>
-        public byte[]? Content { get; set; }
-    }
-
     /// <summary>
     /// Export-MailQueueMessage: writes each message's RFC 5322 bytes to DIR/NAME.eml, or returns them. A message
     /// that vanished since it was listed is a warning, not a failure.
     /// </summary>
-    public static IEnumerable<Outcome<ExportResult>> Export(IEnumerable<QueueMessage> messages, string? directory, ExportName naming, bool overwrite,
+    public static IEnumerable<Outcome<QueueExportResult>> Export(IEnumerable<QueueMessage> messages, string? directory, QueueExportName naming, bool overwrite,
         CancellationToken cancellationToken = default)
     {
         if (directory is not null)
@@ -192,19 +168,19 @@ public static class QueueActions
             if (bytes is null)
             {
                 yield return error!.Category == OutageErrorCategory.ObjectNotFound
-                    ? Outcome<ExportResult>.Warn(error.Message)
-                    : Outcome<ExportResult>.Failure(error);
+                    ? Outcome<QueueExportResult>.Warn(error.Message)
+                    : Outcome<QueueExportResult>.Failure(error);
                 continue;
             }
 
-            var result = new ExportResult { Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Length = bytes.Length };
+            var result = new QueueExportResult { Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Length = bytes.Length };
             if (directory is null)
             {
                 result.Content = bytes.ToArray();
             }
             else
             {
-                var messageId = naming == ExportName.MessageId ? m.InternetMessageId ?? HeaderValue(bytes, "Message-ID") : null;
+                var messageId = naming == QueueExportName.MessageId ? m.InternetMessageId ?? HeaderValue(bytes, "Message-ID") : null;
                 var name = !string.IsNullOrEmpty(messageId) ? messageId!.Trim().Trim('<', '>') : m.Id;
                 foreach (var c in Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\', ':' }))
                 {
@@ -214,7 +190,7 @@ public static class QueueActions
                 var path = Path.Combine(directory, name + ".eml");
                 if (File.Exists(path) && !overwrite)
                 {
-                    yield return Outcome<ExportResult>.Failure(new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.ResourceExists,
+                    yield return Outcome<QueueExportResult>.Failure(new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.ResourceExists,
                         $"The file '{path}' exists; {m.ContentName} was not exported.", path, "Use -Force / --force to overwrite."));
                     continue;
                 }
@@ -223,7 +199,31 @@ public static class QueueActions
                 result.Path = path;
             }
 
-            yield return Outcome<ExportResult>.Success(result);
+            yield return Outcome<QueueExportResult>.Success(result);
         }
     }
+}
+
+/// <summary>How an exported message is named.</summary>
+public enum QueueExportName
+{
+    QueueId,
+    MessageId,
+}
+
+/// <summary>One exported message.</summary>
+public sealed class QueueExportResult
+{
+    public QueueSourceKind Source { get; set; }
+
+    public string ComputerName { get; set; } = string.Empty;
+
+    public string Id { get; set; } = string.Empty;
+
+    public string? Path { get; set; }
+
+    public long Length { get; set; }
+
+    /// <summary>The bytes, when not written to a file.</summary>
+    public byte[]? Content { get; set; }
 }

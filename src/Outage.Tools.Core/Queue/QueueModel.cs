@@ -36,13 +36,14 @@ public sealed class QueueRecipient
         Address = address ?? string.Empty;
         DelayReason = delayReason;
         Delivered = delivered;
-        Domain = QueueText.DomainOf(Address);
     }
 
     public string Address { get; }
 
     /// <summary>The domain part, lower case; empty for a local name.</summary>
-    public string Domain { get; }
+    public string Domain => _domain ??= QueueText.DomainOf(Address);
+
+    private string? _domain;
 
     /// <summary>Postfix <c>delay_reason</c>; null when none was recorded yet (postqueue(1)).</summary>
     public string? DelayReason { get; }

@@ -30,6 +30,18 @@ public sealed class QueueMessageFilter
     /// <summary>At most this many messages (0 = all).</summary>
     public int First { get; set; }
 
+    /// <summary>Parses <c>30m</c>, <c>2h</c>, <c>1d</c>, <c>90s</c> or <c>00:30:00</c>; an unusable value is an OutageException.</summary>
+    public static TimeSpan ParseDuration(string text, string parameter)
+    {
+        if (QueueText.TryParseDuration(text, out var value) && value >= TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
+            $"'{text}' is not a duration for {parameter}.", text, "Use a number with s, m, h, d or w (30m, 2h, 1d) or hh:mm:ss.");
+    }
+
     internal Func<QueueMessage, bool> Compile()
     {
         var q = Queue.Select(x => new Wildcard(x)).ToList();

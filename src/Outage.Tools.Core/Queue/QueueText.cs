@@ -35,8 +35,8 @@ internal static class QueueText
     public static string QshapeKey(string? address)
     {
         // postqueue/showq print the null sender as MAILER-DAEMON; qshape reads "" from the queue file.
-        var a = (address ?? string.Empty).ToLowerInvariant();
-        if (a.Length == 0 || string.Equals(address, "MAILER-DAEMON", StringComparison.Ordinal))
+        var a = address ?? string.Empty;
+        if (a.Length == 0 || string.Equals(a, "MAILER-DAEMON", StringComparison.Ordinal))
         {
             return "MAILER-DAEMON";
         }
@@ -47,7 +47,19 @@ internal static class QueueText
             a = a.Substring(at + 1);
         }
 
-        a = a.Replace("..", ".");
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] >= 'A' && a[i] <= 'Z' || a[i] > 0x7f)
+            {
+                a = a.ToLowerInvariant();
+                break;
+            }
+        }
+
+        if (a.IndexOf("..", StringComparison.Ordinal) >= 0)
+        {
+            a = a.Replace("..", ".");
+        }
         if (a.Length > 1 && a[0] == '.')
         {
             a = a.Substring(1);

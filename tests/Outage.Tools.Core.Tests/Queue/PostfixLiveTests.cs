@@ -140,12 +140,12 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         var dir = Directory.CreateTempSubdirectory("outage-export-");
         try
         {
-            var exported = QueueActions.Export(new[] { m }, dir.FullName, QueueActions.ExportName.MessageId, false).Single().Value!;
+            var exported = QueueActions.Export(new[] { m }, dir.FullName, QueueExportName.MessageId, false).Single().Value!;
             Assert.Equal(Path.Combine(dir.FullName, "exact@vm.test.eml"), exported.Path);
             Assert.Equal(bytes, File.ReadAllBytes(exported.Path!));
-            var again = QueueActions.Export(new[] { m }, dir.FullName, QueueActions.ExportName.MessageId, false).Single();
+            var again = QueueActions.Export(new[] { m }, dir.FullName, QueueExportName.MessageId, false).Single();
             Assert.Equal(OutcomeKind.Error, again.Kind);
-            var inMemory = QueueActions.Export(new[] { m }, null, QueueActions.ExportName.QueueId, false).Single().Value!;
+            var inMemory = QueueActions.Export(new[] { m }, null, QueueExportName.QueueId, false).Single().Value!;
             Assert.Equal(bytes, inMemory.Content);
         }
         finally
@@ -182,7 +182,7 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         // Vanished since listing: a warning for that message, not a failure.
         var gone = doomed[0];
         Assert.Equal(OutcomeKind.Warning, Assert.Single(QueueActions.Apply(new[] { gone }, QueueAction.Hold)).Kind);
-        var export = Assert.Single(QueueActions.Export(new[] { gone }, null, QueueActions.ExportName.QueueId, false));
+        var export = Assert.Single(QueueActions.Export(new[] { gone }, null, QueueExportName.QueueId, false));
         Assert.Equal(OutcomeKind.Warning, export.Kind);
         Assert.Contains(gone.Id, export.Text);
         var e = Assert.Throws<OutageException>(() => gone.OpenContent(CancellationToken.None));
@@ -200,5 +200,34 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         var reason = new QueueMessageFilter();
         reason.Reason.Add("*Connection refused*");
         Assert.Equal(_f.List().Count(x => x.Queue == "deferred"), QueueOperations.GetMessages(QueueSource.ReadMessages(_f.Source), reason).Count());
+    }
+
+    [Fact]
+    public void Triage_reads_content_through_IMessageContent_and_holds_only_the_malformed()
+    {
+        // The shape of: Get-MailQueueMessage -Queue deferred | Test-MimeMessage | Where { -not WellFormed } | Suspend-MailQueueMessage.
+        // Test-MimeMessage lives in the MIME area; here a stand-in check (multipart without its close delimiter,
+        // RFC 2046 section 5.1.1) reads each message only through IMessageContent, as Test-MimeMessage does.
+        var filter = new QueueMessageFilter();
+        filter.Queue.Add("deferred");
+        var poison = new List<QueueMessage>();
+        foreach (var m in QueueOperations.GetMessages(QueueSource.ReadMessages(_f.Source), filter).Select(o => o.Value!))
+        {
+            IMessageContent content = m;
+            using var s = content.OpenContent(CancellationToken.None);
+            var text = new StreamReader(s, Encoding.Latin1).ReadToEnd();
+            var boundary = Regex.Match(text, "boundary=\"([^\"]+)\"");
+            if (boundary.Success && !text.Contains("--" + boundary.Groups[1].Value + "--", StringComparison.Ordinal))
+            {
+                poison.Add(m);
+            }
+        }
+
+        Assert.InRange(poison.Count, 20, 23); // every 13th of 299 messages, less any the action test deleted
+        Assert.All(QueueActions.Apply(poison, QueueAction.Hold), o => Assert.True(o.Value!.Succeeded));
+        var mailq = Mailq();
+        Assert.All(poison, m => Assert.Equal("!", mailq[m.Id]));
+        Assert.Equal(poison.Count, mailq.Values.Count(mark => mark == "!"));
+        Assert.All(QueueActions.Apply(_f.List().Where(m => m.Queue == "hold").ToList(), QueueAction.Release), o => Assert.True(o.Value!.Succeeded));
     }
 }

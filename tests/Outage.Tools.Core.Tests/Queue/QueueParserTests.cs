@@ -378,4 +378,30 @@ public sealed class QueueParserTests
             File.Delete(history);
         }
     }
+
+    [Fact]
+    public void A_deserialized_queue_message_is_typed_again()
+    {
+        var bag = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Source"] = "Postfix", ["PSComputerName"] = "mx1", ["Id"] = "ABC123", ["Queue"] = "deferred", ["State"] = "Deferred",
+            ["Sender"] = "a@x.test", ["Size"] = 340L, ["ArrivalTime"] = DateTimeOffset.FromUnixTimeSeconds(1795219076), ["Age"] = TimeSpan.FromMinutes(7),
+            ["ContentName"] = "postfix:deferred/ABC123",
+            ["Recipients"] = new List<object?>
+            {
+                new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Address"] = "u@Contoso.test", ["DelayReason"] = "refused", ["Delivered"] = false },
+            },
+        };
+        Assert.True(ExchangeInput.IsQueueMessage(bag));
+        var m = ExchangeInput.FromQueueMessage(bag);
+        Assert.Equal("mx1", m.ComputerName);
+        Assert.Equal(340, m.Size);
+        Assert.Equal(TimeSpan.FromMinutes(7), m.Age);
+        Assert.Equal("contoso.test", m.Recipients[0].Domain);
+        Assert.Equal("refused", m.Recipients[0].DelayReason);
+        var row = QueueOperations.Shape(new[] { Outcome<QueueMessage>.Success(m) }, new QueueShapeOptions { Now = DateTimeOffset.FromUnixTimeSeconds(1795219076 + 420) })
+            .Select(o => o.Value!).Last();
+        Assert.Equal("contoso.test", row.Name);
+        Assert.Equal(1, row.Buckets[1]);
+    }
 }

@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using Outage.Tools.Core.Queue;
+
+namespace Outage.Tools.Commands;
+
+/// <summary>Export-MailQueueMessage: writes queued messages' raw RFC 5322 bytes to .eml files or down the pipeline.</summary>
+[Cmdlet(VerbsData.Export, "MailQueueMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(QueueExportResult))]
+public sealed class ExportMailQueueMessageCommand : QueueMessageActionCmdlet
+{
+    /// <summary>The folder for the .eml files; without it the bytes are passed down the pipeline (Content).</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    /// <summary>Name files by queue id (default) or by Message-ID.</summary>
+    [Parameter]
+    public QueueExportName NameBy { get; set; } = QueueExportName.QueueId;
+
+    /// <summary>Overwrite existing files.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var folder = Destination is null ? null : GetUnresolvedProviderPathFromPSPath(Destination);
+        foreach (var m in Message)
+        {
+            if (!ShouldProcess(m.ContentName, folder is null ? "Read content" : $"Export to {folder}"))
+            {
+                continue;
+            }
+
+            // Files are written always; -PassThru is implied without -Destination (the bytes are the output).
+            foreach (var o in QueueActions.Export(new[] { m }, folder, NameBy, Force.IsPresent, Cancellation))
+            {
+                if (o.Kind == Core.Operations.OutcomeKind.Result && folder is not null && !PassThru.IsPresent)
+                {
+                    continue;
+                }
+
+                Emit(new[] { o });
+            }
+        }
+    }
+}

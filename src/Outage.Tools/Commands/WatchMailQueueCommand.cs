@@ -1,0 +1,52 @@
+using System;
+using System.Management.Automation;
+using Outage.Tools.Core.Queue;
+
+namespace Outage.Tools.Commands;
+
+/// <summary>Watch-MailQueue: samples the queue and reports its trend.</summary>
+[Cmdlet(VerbsCommon.Watch, "MailQueue")]
+[OutputType(typeof(QueueSample))]
+public sealed class WatchMailQueueCommand : QueueSourceCmdlet
+{
+    /// <summary>Time between samples.</summary>
+    [Parameter]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Number of samples.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int Count { get; set; }
+
+    /// <summary>Keep sampling for this long.</summary>
+    [Parameter]
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>JSON Lines file of earlier samples; new ones are appended.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HistoryPath { get; set; }
+
+    /// <summary>Only these queues, wildcards.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Queue { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var options = new QueueWatchOptions
+        {
+            Interval = Interval,
+            Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
+            Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration)) ? Duration : null,
+            HistoryPath = HistoryPath is null ? null : GetUnresolvedProviderPathFromPSPath(HistoryPath),
+        };
+        foreach (var q in Queue ?? Array.Empty<string>())
+        {
+            options.Filter.Queue.Add(q);
+        }
+
+        var source = SourceOptions();
+        Emit(QueueWatch.Run(() => QueueSource.ReadMessages(source, Cancellation), options, Cancellation));
+    }
+}

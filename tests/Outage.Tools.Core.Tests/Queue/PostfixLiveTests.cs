@@ -203,27 +203,36 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
     }
 
     [Fact]
-    public void Triage_reads_content_through_IMessageContent_and_holds_only_the_malformed()
+    public void Triage_with_the_real_MIME_linter_holds_exactly_the_malformed_messages()
     {
-        // The shape of: Get-MailQueueMessage -Queue deferred | Test-MimeMessage | Where { -not WellFormed } | Suspend-MailQueueMessage.
-        // Test-MimeMessage lives in the MIME area; here a stand-in check (multipart without its close delimiter,
-        // RFC 2046 section 5.1.1) reads each message only through IMessageContent, as Test-MimeMessage does.
+        // Get-MailQueueMessage -Queue deferred | Test-MimeMessage | Where { -not WellFormed } | Suspend-MailQueueMessage,
+        // through the same Core calls the cmdlets make: the linter reads each queued message only through
+        // IMessageContent (postcat), and its report hands the queued message back in Message.
         var filter = new QueueMessageFilter();
         filter.Queue.Add("deferred");
-        var poison = new List<QueueMessage>();
-        foreach (var m in QueueOperations.GetMessages(QueueSource.ReadMessages(_f.Source), filter).Select(o => o.Value!))
+        var deferred = QueueOperations.GetMessages(QueueSource.ReadMessages(_f.Source), filter).Select(o => o.Value!).ToList();
+        var lint = new Outage.Tools.Core.Mime.MimeLintRequest { ThrottleLimit = 2 };
+        foreach (var m in deferred)
         {
-            IMessageContent content = m;
-            using var s = content.OpenContent(CancellationToken.None);
-            var text = new StreamReader(s, Encoding.Latin1).ReadToEnd();
-            var boundary = Regex.Match(text, "boundary=\"([^\"]+)\"");
-            if (boundary.Success && !text.Contains("--" + boundary.Groups[1].Value + "--", StringComparison.Ordinal))
-            {
-                poison.Add(m);
-            }
+            lint.Inputs.Add(Outage.Tools.Core.Mime.MimeInput.FromMessage(m));
         }
 
-        Assert.InRange(poison.Count, 20, 23); // every 13th of 299 messages, less any the action test deleted
+        var reports = Outage.Tools.Core.Mime.MimeLint.Run(lint).Where(o => o.Kind == OutcomeKind.Result).Select(o => o.Value!).ToList();
+        Assert.Equal(deferred.Count, reports.Count);
+        var poison = reports.Where(r => r.ErrorCount > 0).Select(r => Assert.IsType<QueueMessage>(r.Message)).ToList();
+        Assert.All(reports.Where(r => r.ErrorCount > 0), r => Assert.Contains(r.Findings, f => f.Rule == "boundary-close-missing"));
+
+        // An independent oracle on the same bytes: a multipart without its close delimiter (RFC 2046 section 5.1.1).
+        var expected = deferred.Where(m =>
+        {
+            using var s = ((IMessageContent)m).OpenContent(CancellationToken.None);
+            var text = new StreamReader(s, Encoding.Latin1).ReadToEnd();
+            var boundary = Regex.Match(text, "boundary=\"([^\"]+)\"");
+            return boundary.Success && !text.Contains("--" + boundary.Groups[1].Value + "--", StringComparison.Ordinal);
+        }).Select(m => m.Id).OrderBy(x => x).ToList();
+        Assert.InRange(expected.Count, 20, 23); // every 13th of 299 messages, less any the action test deleted
+        Assert.Equal(expected, poison.Select(m => m.Id).OrderBy(x => x).ToList());
+
         Assert.All(QueueActions.Apply(poison, QueueAction.Hold), o => Assert.True(o.Value!.Succeeded));
         var mailq = Mailq();
         Assert.All(poison, m => Assert.Equal("!", mailq[m.Id]));

@@ -7,7 +7,4 @@ public static partial class ErrorIds
 
     /// <summary>The file given as trusted root certificate cannot be read as a certificate.</summary>
     public const string TrustedRootInvalid = "TrustedRootInvalid";
-
-    /// <summary>-DnsServer given where resolution through a chosen server is not available.</summary>
-    public const string DnsServerNotSupported = "DnsServerNotSupported";
 }

@@ -16,7 +16,7 @@ Describe 'Get-MimeRule' {
 
     It 'filters by wildcard' {
         $rules = Get-MimeRule -Id 'boundary-*'
-        $rules.Id | Should -HaveCount 5
+        $rules.Id | Should -HaveCount 4
         $rules.Id | ForEach-Object { $_ | Should -BeLike 'boundary-*' }
     }
 

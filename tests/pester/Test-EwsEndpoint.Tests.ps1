@@ -51,7 +51,7 @@ Describe 'Test-EwsEndpoint' {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
     }
 
-    It 'refuses -DnsServer plainly while the DNS client is not wired' {
-        { Test-EwsEndpoint "127.0.0.1:$closedPort" -DnsServer 127.0.0.1 -ErrorAction Stop } | Should -Throw -ErrorId 'DnsServerNotSupported,Outage.Tools.Commands.TestEwsEndpointCommand'
+    It 'rejects an unusable -DnsServer address as a terminating error' {
+        { Test-EwsEndpoint "127.0.0.1:$closedPort" -DnsServer 'not a server:xx' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,Outage.Tools.Commands.TestEwsEndpointCommand'
     }
 }

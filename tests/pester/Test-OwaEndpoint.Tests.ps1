@@ -51,7 +51,7 @@ Describe 'Test-OwaEndpoint' {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
     }
 
-    It 'refuses -DnsServer plainly while the DNS client is not wired' {
-        { Test-OwaEndpoint -Uri "https://127.0.0.1:$closedPort/owa/" -DnsServer 127.0.0.1 -ErrorAction Stop } | Should -Throw -ErrorId 'DnsServerNotSupported,Outage.Tools.Commands.TestOwaEndpointCommand'
+    It 'rejects an unusable -DnsServer address as a terminating error' {
+        { Test-OwaEndpoint -Uri "https://127.0.0.1:$closedPort/owa/" -DnsServer 'not a server:xx' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,Outage.Tools.Commands.TestOwaEndpointCommand'
     }
 }

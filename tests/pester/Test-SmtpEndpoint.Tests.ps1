@@ -51,8 +51,8 @@ Describe 'Test-SmtpEndpoint' {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
     }
 
-    It 'refuses -DnsServer plainly while the DNS client is not wired' {
-        { Test-SmtpEndpoint "127.0.0.1:$closedPort" -DnsServer 127.0.0.1 -ErrorAction Stop } | Should -Throw -ErrorId 'DnsServerNotSupported,Outage.Tools.Commands.TestSmtpEndpointCommand'
+    It 'rejects an unusable -DnsServer address as a terminating error' {
+        { Test-SmtpEndpoint "127.0.0.1:$closedPort" -DnsServer 'not a server:xx' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,Outage.Tools.Commands.TestSmtpEndpointCommand'
     }
 
     It 'needs -From with -To' {

@@ -22,7 +22,9 @@ Describe 'Invoke-OutageCheck' {
         $first = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
         $second = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
         (Get-Content $history).Count | Should -Be ($first.Count + $second.Count)
-        $second[0].Since | Should -BeLessThan $second[0].Timestamp
+        # The MIME check runs now (queue results carry their snapshot's time); its Fail began with the first run.
+        $mime = $second | Where-Object { $_.Area -eq 'Mime' }
+        $mime.Since | Should -BeLessThan $mime.Timestamp
     }
 
     It 'fails the command with -FailOnError when a check fails' {

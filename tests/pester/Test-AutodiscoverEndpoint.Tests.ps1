@@ -1,15 +1,23 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Runs where pwsh and Pester 5 exist (build.ps1 -Test, tests/run.sh). Imports the staged module.
-# Uses the reserved .invalid top-level domain (RFC 6761): no name resolves, so nothing leaves the machine.
+# Uses the reserved .invalid top-level domain (RFC 6761): no name resolves. Lookups go to a local BIND (-DnsServer,
+# 127.0.0.1 only) that is not authoritative for contoso.invalid and refuses at once, so nothing leaves the machine.
 
 BeforeAll {
     $modulePath = if ($env:OUTAGE_TOOLS_MODULE) { $env:OUTAGE_TOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/Outage.Tools/Outage.Tools.psd1' }
     Import-Module $modulePath -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'DnsTestPeer.ps1')
+    $script:peer = Start-DnsTestPeer
+    $script:dns = $script:peer.Server
+}
+
+AfterAll {
+    Stop-DnsTestPeer $script:peer
 }
 
 Describe 'Test-AutodiscoverEndpoint' {
     It 'records every attempt of the order and fails with NotFound when nothing answers' {
-        $r = Test-AutodiscoverEndpoint 'user@contoso.invalid' -Timeout 10
+        $r = Test-AutodiscoverEndpoint 'user@contoso.invalid' -Timeout 10 -DnsServer $script:dns
         $r.GetType().FullName | Should -Be 'Outage.Tools.Core.Endpoints.AutodiscoverResult'
         $r.Status | Should -Be 'Fail'
         $r.Outcome | Should -Be 'NotFound'
@@ -26,7 +34,7 @@ Describe 'Test-AutodiscoverEndpoint' {
     }
 
     It 'binds addresses by property name (mailbox objects)' {
-        $r = [pscustomobject]@{ PrimarySmtpAddress = 'user@contoso.invalid' } | Test-AutodiscoverEndpoint -XmlOnly -Timeout 10
+        $r = [pscustomobject]@{ PrimarySmtpAddress = 'user@contoso.invalid' } | Test-AutodiscoverEndpoint -XmlOnly -Timeout 10 -DnsServer $script:dns
         $r.EmailAddress | Should -Be 'user@contoso.invalid'
         $r.Attempts.Step | Should -Not -Contain '5 V2Json EWS'
     }
@@ -34,7 +42,7 @@ Describe 'Test-AutodiscoverEndpoint' {
     It 'never shows the password of -Credential' {
         $secret = 'Pester-Secret-' + [guid]::NewGuid()
         $cred = [pscredential]::new('user@contoso.invalid', (ConvertTo-SecureString $secret -AsPlainText -Force))
-        $all = Test-AutodiscoverEndpoint 'user@contoso.invalid' -Timeout 10 -Credential $cred -Verbose 4>&1 2>&1 | Out-String
+        $all = Test-AutodiscoverEndpoint 'user@contoso.invalid' -Timeout 10 -DnsServer $script:dns -Credential $cred -Verbose 4>&1 2>&1 | Out-String
         $all | Should -Not -Match ([regex]::Escape($secret))
     }
 
@@ -45,6 +53,6 @@ Describe 'Test-AutodiscoverEndpoint' {
     }
 
     It 'formats as a table by default' {
-        (Test-AutodiscoverEndpoint 'user@contoso.invalid' -Timeout 10 | Out-String) | Should -Match 'EmailAddress'
+        (Test-AutodiscoverEndpoint 'user@contoso.invalid' -Timeout 10 -DnsServer $script:dns | Out-String) | Should -Match 'EmailAddress'
     }
 }

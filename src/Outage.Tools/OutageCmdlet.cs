@@ -35,9 +35,24 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
             throw new ArgumentNullException(nameof(outcomes));
         }
 
+        Emit(() => outcomes, progress);
+    }
+
+    /// <summary>
+    /// Starts an operation and runs its outcomes through the pipeline. Pass the Core call as a lambda: an operation
+    /// that checks its request before streaming throws <see cref="OutageException"/> from the call itself, and only
+    /// inside this method does that become the terminating error with its stable id.
+    /// </summary>
+    protected void Emit<T>(Func<IEnumerable<Outcome<T>>> start, ProgressSink? progress = null)
+    {
+        if (start is null)
+        {
+            throw new ArgumentNullException(nameof(start));
+        }
+
         try
         {
-            foreach (var outcome in outcomes)
+            foreach (var outcome in start())
             {
                 progress?.Flush(this);
                 switch (outcome.Kind)

@@ -289,3 +289,29 @@ public sealed class ModuleContractTests
         typeof(Core.ErrorIds).Assembly.GetExportedTypes().ToDictionary(t => t.FullName!,
             t => t.GetProperties().Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
 }
+
+/// <summary>Source-level rules of the cmdlet layer that metadata cannot show.</summary>
+public sealed class CmdletSourceTests
+{
+    [Fact]
+    public void Cmdlets_start_Core_operations_inside_Emit_so_request_errors_keep_their_ids()
+    {
+        // Emit(Core.Run(...)) would run Core.Run before Emit's handler: an OutageException thrown while checking
+        // the request would escape as an unhandled exception instead of a terminating error with its stable id.
+        var bad = new List<string>();
+        foreach (var file in Directory.GetFiles(Repo.PathOf("src", "Outage.Tools", "Commands"), "*.cs"))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(lines[i], @"\bEmit\((?<arg>[^,)]*)");
+                if (m.Success && System.Text.RegularExpressions.Regex.IsMatch(m.Groups["arg"].Value, @"^\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(") )
+                {
+                    bad.Add($"{Path.GetFileName(file)}:{i + 1}: {lines[i].Trim()}");
+                }
+            }
+        }
+
+        Assert.True(bad.Count == 0, "Pass the Core call as a lambda, Emit(() => Core.Run(...)):\n" + string.Join("\n", bad));
+    }
+}

@@ -92,6 +92,6 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
         }
 
         var progress = NewProgress();
-        Emit(ResolverComparison.Run(request, progress, Cancellation), progress);
+        Emit(() => ResolverComparison.Run(request, progress, Cancellation), progress);
     }
 }

@@ -34,10 +34,10 @@ public sealed class GetMailQueueCommand : QueueSourceCmdlet
         var options = SourceOptions();
         if (!HasPipelineInput && options.Kind == QueueSourceKind.Exchange && QueueSource.IsExchangeQueueFile(options, Cancellation))
         {
-            Emit(QueueSource.ReadExchangeQueues(options, Cancellation).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
+            Emit(() => QueueSource.ReadExchangeQueues(options, Cancellation).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
             return;
         }
 
-        Emit(QueueOperations.Summarize(Messages()).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
+        Emit(() => QueueOperations.Summarize(Messages()).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
     }
 }

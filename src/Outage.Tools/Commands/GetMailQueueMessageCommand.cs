@@ -64,7 +64,7 @@ public sealed class GetMailQueueMessageCommand : QueueSourceCmdlet
             filter.Reason.Add(r);
         }
 
-        Emit(Enumerate(filter));
+        Emit(() => Enumerate(filter));
     }
 
     private System.Collections.Generic.IEnumerable<Core.Operations.Outcome<QueueMessage>> Enumerate(QueueMessageFilter filter)

@@ -27,6 +27,6 @@ public sealed class GetMimeRuleCommand : OutageCmdlet
             request.Ids.Add(id);
         }
 
-        Emit(MimeRuleQuery.Run(request));
+        Emit(() => MimeRuleQuery.Run(request));
     }
 }

@@ -42,7 +42,7 @@ public sealed class GetMimeStructureCommand : OutageCmdlet
 
         if (request.Inputs.Count > 0)
         {
-            Emit(MimeStructure.Run(request, null, Cancellation));
+            Emit(() => MimeStructure.Run(request, null, Cancellation));
         }
     }
 }

@@ -144,7 +144,7 @@ public sealed class InvokeOutageCheckCommand : OutageCmdlet
 
         var progress = NewProgress();
         var request = new OutageCheckRequest(configuration, OutageCheckProviders.Default()) { ThrottleLimit = ThrottleLimit };
-        Emit(Track(OutageCheckRunner.Run(request, progress, Cancellation)), progress);
+        Emit(() => Track(OutageCheckRunner.Run(request, progress, Cancellation)), progress);
     }
 
     private IEnumerable<Outcome<OutageCheckResult>> Track(IEnumerable<Outcome<OutageCheckResult>> outcomes)

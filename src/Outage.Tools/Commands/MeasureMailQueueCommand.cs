@@ -43,6 +43,6 @@ public sealed class MeasureMailQueueCommand : QueueSourceCmdlet
         }
 
         var options = new QueueShapeOptions { GroupBy = GroupBy, BucketMinutes = BucketMinutes, BucketCount = BucketCount, Linear = Linear.IsPresent };
-        Emit(QueueOperations.Shape(QueueOperations.GetMessages(Messages(), filter, Cancellation), options, Cancellation));
+        Emit(() => QueueOperations.Shape(QueueOperations.GetMessages(Messages(), filter, Cancellation), options, Cancellation));
     }
 }

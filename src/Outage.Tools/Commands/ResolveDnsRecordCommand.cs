@@ -108,11 +108,11 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
         var progress = NewProgress();
         if (Raw)
         {
-            Emit(DnsResolve.RunRaw(request, progress, Cancellation), progress);
+            Emit(() => DnsResolve.RunRaw(request, progress, Cancellation), progress);
         }
         else
         {
-            Emit(DnsResolve.Run(request, progress, Cancellation), progress);
+            Emit(() => DnsResolve.Run(request, progress, Cancellation), progress);
         }
     }
 }

@@ -35,6 +35,6 @@ public sealed class TestActiveSyncEndpointCommand : EndpointProbeCommand
         }
 
         var progress = NewProgress();
-        Emit(HttpEndpointProbe.TestActiveSync(request, progress, Cancellation), progress);
+        Emit(() => HttpEndpointProbe.TestActiveSync(request, progress, Cancellation), progress);
     }
 }

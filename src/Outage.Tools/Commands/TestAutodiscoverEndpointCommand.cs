@@ -33,6 +33,6 @@ public sealed class TestAutodiscoverEndpointCommand : EndpointProbeCommand
         }
 
         var progress = NewProgress();
-        Emit(AutodiscoverProbe.Test(request, progress, Cancellation), progress);
+        Emit(() => AutodiscoverProbe.Test(request, progress, Cancellation), progress);
     }
 }

@@ -70,6 +70,6 @@ public sealed class TestDnsZoneConsistencyCommand : OutageCmdlet
         }
 
         var progress = NewProgress();
-        Emit(ZoneConsistencyCheck.Run(request, progress, Cancellation), progress);
+        Emit(() => ZoneConsistencyCheck.Run(request, progress, Cancellation), progress);
     }
 }

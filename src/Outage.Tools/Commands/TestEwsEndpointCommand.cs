@@ -35,6 +35,6 @@ public sealed class TestEwsEndpointCommand : EndpointProbeCommand
         }
 
         var progress = NewProgress();
-        Emit(HttpEndpointProbe.TestEws(request, progress, Cancellation), progress);
+        Emit(() => HttpEndpointProbe.TestEws(request, progress, Cancellation), progress);
     }
 }

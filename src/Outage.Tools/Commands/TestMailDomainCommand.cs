@@ -88,6 +88,6 @@ public sealed class TestMailDomainCommand : OutageCmdlet
         }
 
         var progress = NewProgress();
-        Emit(MailDomainCheck.Run(request, progress, Cancellation), progress);
+        Emit(() => MailDomainCheck.Run(request, progress, Cancellation), progress);
     }
 }

@@ -130,15 +130,15 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
 
         _pending.Clear();
         var progress = NewProgress();
-        var outcomes = MimeLint.Run(request, progress, Cancellation);
+        IEnumerable<Outcome<MimeMessageReport>> Outcomes() => MimeLint.Run(request, progress, Cancellation);
         if (Quiet)
         {
-            Emit(outcomes.Select(o => o.Kind == OutcomeKind.Result ? Outcome<object>.Success(o.Value!.WellFormed)
+            Emit(() => Outcomes().Select(o => o.Kind == OutcomeKind.Result ? Outcome<object>.Success(o.Value!.WellFormed)
                 : o.Kind == OutcomeKind.Error ? Outcome<object>.Failure(o.Error!) : Outcome<object>.Note(o.Text ?? string.Empty)), progress);
         }
         else
         {
-            Emit(outcomes, progress);
+            Emit(Outcomes, progress);
         }
     }
 }

@@ -35,6 +35,6 @@ public sealed class TestOwaEndpointCommand : EndpointProbeCommand
         }
 
         var progress = NewProgress();
-        Emit(HttpEndpointProbe.TestOwa(request, progress, Cancellation), progress);
+        Emit(() => HttpEndpointProbe.TestOwa(request, progress, Cancellation), progress);
     }
 }

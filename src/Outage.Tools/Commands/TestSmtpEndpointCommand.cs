@@ -63,6 +63,6 @@ public sealed class TestSmtpEndpointCommand : EndpointProbeCommand
         }
 
         var progress = NewProgress();
-        Emit(SmtpProbe.Test(request, progress, Cancellation), progress);
+        Emit(() => SmtpProbe.Test(request, progress, Cancellation), progress);
     }
 }

@@ -47,6 +47,6 @@ public sealed class WatchMailQueueCommand : QueueSourceCmdlet
         }
 
         var source = SourceOptions();
-        Emit(QueueWatch.Run(() => QueueSource.ReadMessages(source, Cancellation), options, Cancellation));
+        Emit(() => QueueWatch.Run(() => QueueSource.ReadMessages(source, Cancellation), options, Cancellation));
     }
 }

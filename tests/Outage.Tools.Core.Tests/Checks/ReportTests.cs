@@ -127,6 +127,7 @@ public sealed class ReportTests
             var dom = RunChromium(chromium!, dir, "--dump-dom", "file://" + html);
             Assert.Contains("<title>Mail outage report</title>", dom, StringComparison.Ordinal);
             Assert.Matches(new Regex("id=\"tile-queue\"[^>]*>.*?<p class=\"status\">Fail</p>", RegexOptions.Singleline), dom);
+            Assert.Matches(new Regex("id=\"tile-mime\"[^>]*>.*?<p class=\"status\">Fail</p>", RegexOptions.Singleline), dom);
             Assert.Matches(new Regex("id=\"tile-dns\"[^>]*>.*?<p class=\"status\">Pass</p>", RegexOptions.Singleline), dom);
             Assert.Matches(new Regex("id=\"tile-endpoint\"[^>]*>.*?<p class=\"status\">Warn</p>", RegexOptions.Singleline), dom);
             // The hostile strings are text nodes in the live DOM, not elements.

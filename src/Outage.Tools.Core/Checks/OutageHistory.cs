@@ -87,7 +87,10 @@ public sealed class OutageHistory
         }
     }
 
-    public static string ToJson(OutageCheckResult r) => JsonWriter.Serialize(new Dictionary<string, object?>
+    public static string ToJson(OutageCheckResult r) => JsonWriter.Serialize(ToTable(r));
+
+    /// <summary>A result as the named values of its JSON form (history lines, the report's results).</summary>
+    public static Dictionary<string, object?> ToTable(OutageCheckResult r) => new()
     {
         ["area"] = r.Area,
         ["target"] = r.Target,
@@ -103,7 +106,7 @@ public sealed class OutageHistory
         ["value"] = r.Value,
         ["unit"] = r.Unit,
         ["trend"] = r.Trend.Select(p => new Dictionary<string, object?> { ["time"] = p.Time, ["value"] = p.Value }).ToList(),
-    });
+    };
 
     /// <summary>Reads one history line (or one JSON object of the report's JSON), or null when it is not one.</summary>
     public static OutageCheckResult? TryParse(string line)

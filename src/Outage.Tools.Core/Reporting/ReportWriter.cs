@@ -121,7 +121,7 @@ public static class ReportWriter
             ["generated"] = report.Generated,
             ["overall"] = report.Overall?.ToString(),
             ["areas"] = OutageReport.Areas.ToDictionary(a => a.ToString(), a => (object?)report.AreaStatus(a)?.ToString()),
-            ["results"] = report.Latest.Select(r => JsonValue.Parse(OutageHistory.ToJson(r))).ToList(),
+            ["results"] = report.Latest.Select(OutageHistory.ToTable).ToList(),
             ["backlog"] = report.Backlog.Select(s => new Dictionary<string, object?>
             {
                 ["series"] = s.Key,

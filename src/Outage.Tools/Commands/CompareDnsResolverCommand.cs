@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Dns;
 
@@ -10,7 +9,7 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(DnsResolverComparison))]
 public sealed class CompareDnsResolverCommand : OutageCmdlet
 {
-    private readonly List<string> _pending = new();
+    private readonly PipelineBatch<string> _pending = new();
 
     /// <summary>The names to ask about.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -55,32 +54,22 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        _pending.AddRange(Name);
-        if (_pending.Count >= Math.Max(64, ThrottleLimit * 4))
-        {
-            Flush();
-        }
+        _pending.Add(Name, Math.Max(64, ThrottleLimit * 4), Run);
     }
 
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing() => _pending.Flush(Run);
 
-    private void Flush()
+    private void Run(string[] batch)
     {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
         var request = new ResolverComparisonRequest
         {
-            Names = _pending.ToArray(),
+            Names = batch,
             IncludeSystem = IncludeSystem,
             NoRecursion = NoRecursion,
             Timeout = TimeSpan.FromSeconds(Timeout),
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };
-        _pending.Clear();
         foreach (var t in Type ?? Array.Empty<DnsRecordType>())
         {
             request.Types.Add(t);

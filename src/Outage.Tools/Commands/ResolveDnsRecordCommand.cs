@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Dns;
 
@@ -15,7 +14,7 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(DnsResponse))]
 public sealed class ResolveDnsRecordCommand : OutageCmdlet
 {
-    private readonly List<string> _pending = new();
+    private readonly PipelineBatch<string> _pending = new();
 
     /// <summary>The names to look up.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -68,25 +67,16 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        _pending.AddRange(Name);
-        if (_pending.Count >= Math.Max(256, ThrottleLimit * 4))
-        {
-            Flush();
-        }
+        _pending.Add(Name, Math.Max(256, ThrottleLimit * 4), Run);
     }
 
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing() => _pending.Flush(Run);
 
-    private void Flush()
+    private void Run(string[] batch)
     {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
         var request = new DnsResolveRequest
         {
-            Names = _pending.ToArray(),
+            Names = batch,
             Tcp = Tcp,
             NoRecursion = NoRecursion,
             DnssecOk = DnssecOk,
@@ -94,7 +84,6 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };
-        _pending.Clear();
         foreach (var t in Type ?? Array.Empty<DnsRecordType>())
         {
             request.Types.Add(t);

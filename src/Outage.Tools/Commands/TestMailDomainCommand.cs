@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Dns;
 
@@ -10,7 +9,7 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(DnsCheckResult))]
 public sealed class TestMailDomainCommand : OutageCmdlet
 {
-    private readonly List<string> _pending = new();
+    private readonly PipelineBatch<string> _pending = new();
 
     /// <summary>The mail domains to check.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -52,31 +51,21 @@ public sealed class TestMailDomainCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        _pending.AddRange(Domain);
-        if (_pending.Count >= Math.Max(64, ThrottleLimit * 4))
-        {
-            Flush();
-        }
+        _pending.Add(Domain, Math.Max(64, ThrottleLimit * 4), Run);
     }
 
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing() => _pending.Flush(Run);
 
-    private void Flush()
+    private void Run(string[] batch)
     {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
         var request = new MailDomainRequest
         {
-            Domains = _pending.ToArray(),
+            Domains = batch,
             OwaHost = OwaHost,
             Timeout = TimeSpan.FromSeconds(Timeout),
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };
-        _pending.Clear();
         foreach (var s in Server ?? Array.Empty<string>())
         {
             request.Servers.Add(s);

@@ -16,7 +16,7 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(bool))]
 public sealed class TestMimeMessageCommand : OutageCmdlet
 {
-    private readonly List<MimeInput> _pending = new();
+    private readonly PipelineBatch<MimeInput> _pending = new();
 
     /// <summary>Files or folders; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -90,22 +90,13 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        _pending.AddRange(MimeCmdletInputs.Resolve(this, ParameterSetName, Path, LiteralPath, Content, InputObject));
-        if (_pending.Count >= ThrottleLimit * 4)
-        {
-            Flush();
-        }
+        _pending.Add(MimeCmdletInputs.Resolve(this, ParameterSetName, Path, LiteralPath, Content, InputObject), ThrottleLimit * 4, Run);
     }
 
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing() => _pending.Flush(Run);
 
-    private void Flush()
+    private void Run(MimeInput[] batch)
     {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
         var request = new MimeLintRequest
         {
             Recurse = Recurse,
@@ -113,7 +104,7 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
             MinimumSeverity = MinimumSeverity,
             ThrottleLimit = ThrottleLimit,
         };
-        foreach (var input in _pending)
+        foreach (var input in batch)
         {
             request.Inputs.Add(input);
         }
@@ -128,7 +119,6 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
             request.ExcludeRules.Add(r);
         }
 
-        _pending.Clear();
         var progress = NewProgress();
         IEnumerable<Outcome<MimeMessageReport>> Outcomes() => MimeLint.Run(request, progress, Cancellation);
         if (Quiet)

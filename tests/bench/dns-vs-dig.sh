@@ -2,7 +2,7 @@
 # Side-by-side DNS throughput against a local BIND 9, in one run: `outage dns resolve --input` (bulk, our client)
 # vs `dig -f` vs dnsperf, for the same N questions. Prints queries/s and the peak memory of each.
 #   tests/bench/dns-vs-dig.sh [N=20000] [THROTTLE=256]
-# Needs: named, dig, dnsperf (tests/peers/install.sh), a Release build of src/Outage.Tools.Cli.
+# Needs: named, dig, dnsperf (tests/peers/install.sh); publishes src/Outage.Tools.Cli into a scratch folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -36,8 +36,10 @@ types=(A AAAA MX TXT A A)
 : > "$work/q.txt"
 for ((i = 0; i < n; i++)); do echo "${names[i % 6]} ${types[i % 6]}"; done > "$work/q.txt"
 
-cli="dotnet $repo/src/Outage.Tools.Cli/bin/Release/net10.0/outage.dll"
-[ -f "$repo/src/Outage.Tools.Cli/bin/Release/net10.0/outage.dll" ] || dotnet build "$repo/src/Outage.Tools.Cli" -c Release -nologo -v:q >/dev/null
+# The CLI as it is shipped: published ReadyToRun (precompiled, so start-up does not JIT; docs/performance.md).
+dotnet publish "$repo/src/Outage.Tools.Cli" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/outage" -nologo -v:q >/dev/null
+cli="$work/outage/outage"
 
 measure() { # label, command...
     local label=$1; shift

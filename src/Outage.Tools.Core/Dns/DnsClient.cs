@@ -55,7 +55,7 @@ public sealed class DnsQueryOptions
 /// goes on until the timeout. TC=1 → the same query over TCP with the two-octet length prefix (RFC 7766 §8).
 /// Timeouts, retries and failover across servers in order. Thread-safe: one instance serves many queries at once.
 /// </summary>
-public sealed class DnsClient
+public sealed partial class DnsClient
 {
     private readonly RandomNumberGenerator _random = RandomNumberGenerator.Create();
     private readonly object _randomLock = new();
@@ -182,28 +182,10 @@ public sealed class DnsClient
             while (true)
             {
                 var n = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false);
-                DnsMessage m;
-                try
+                var reply = AcceptDatagram(buffer, n, id, q);
+                if (reply is not null)
                 {
-                    m = DnsMessage.Parse(buffer, 0, n);
-                }
-                catch (DnsFormatException)
-                {
-                    // Malformed: cannot be ours; keep waiting for the real answer (RFC 5452 §9.1).
-                    if (IsHeaderOf(buffer, n, id) && n >= 12 && (buffer[2] & 0x02) != 0)
-                    {
-                        // A truncated reply with our ID whose body is cut off: fall back to TCP.
-                        var tc = new DnsMessage { Id = id, IsResponse = true, Truncated = true };
-                        tc.Questions.Add(q);
-                        return (tc, n);
-                    }
-
-                    continue;
-                }
-
-                if (IsReplyTo(m, id, q))
-                {
-                    return (m, n);
+                    return (reply, n);
                 }
             }
         }
@@ -232,6 +214,33 @@ public sealed class DnsClient
     }
 
     private static bool IsHeaderOf(byte[] b, int n, ushort id) => n >= 2 && ((b[0] << 8) | b[1]) == id;
+
+    /// <summary>
+    /// What one datagram from the queried server means for the query (id, q): the reply, or null to ignore it and
+    /// keep waiting (RFC 5452 §9.1: wrong ID, wrong question, not a response, malformed). A reply with our ID and
+    /// TC=1 whose body is cut off comes back as a bare truncated message, so the caller falls back to TCP.
+    /// </summary>
+    internal static DnsMessage? AcceptDatagram(byte[] buffer, int n, ushort id, DnsQuestion q)
+    {
+        DnsMessage m;
+        try
+        {
+            m = DnsMessage.Parse(buffer, 0, n);
+        }
+        catch (DnsFormatException)
+        {
+            if (IsHeaderOf(buffer, n, id) && n >= 12 && (buffer[2] & 0x82) == 0x82)
+            {
+                var tc = new DnsMessage { Id = id, IsResponse = true, Truncated = true };
+                tc.Questions.Add(q);
+                return tc;
+            }
+
+            return null;
+        }
+
+        return IsReplyTo(m, id, q) ? m : null;
+    }
 
     private async Task<(DnsMessage, int)> TcpAsync(IPEndPoint server, byte[] query, ushort id, DnsQuestion q, CancellationToken ct)
     {

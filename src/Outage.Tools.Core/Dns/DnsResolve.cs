@@ -193,7 +193,7 @@ public static class DnsResolve
         var questions = request.Names.SelectMany(n => types.Select(t => (Name: n, Type: t)))
             .Concat((request.Questions ?? Array.Empty<DnsQuestion>()).Select(q => (q.Name, q.Type)));
         long done = 0;
-        foreach (var r in OrderedParallel.Run(questions, (q, ct) => QueryOne(client, q.Name, q.Type, ct), request.ThrottleLimit, cancellationToken))
+        foreach (var item in client.QueryMany(questions.Select(q => ToItem(q.Name, q.Type)), request.ThrottleLimit, cancellationToken))
         {
             done++;
             if (progress is not null && (done & 255) == 1)
@@ -201,11 +201,15 @@ public static class DnsResolve
                 progress.Report(new OperationProgress("Resolve-DnsRecord", $"{done} questions answered"));
             }
 
-            yield return r;
+            var (name, type, invalid) = ((string, DnsRecordType, ItemError?))item.State!;
+            yield return invalid is not null ? new QueryResult { Error = invalid }
+                : item.Error is not null ? new QueryResult { Error = ErrorFor(item.Error, name, type) }
+                : new QueryResult { Response = item.Response };
         }
     }
 
-    internal static async Task<QueryResult> QueryOne(DnsClient client, string name, DnsRecordType type, CancellationToken ct)
+    /// <summary>A bulk item for one question; a name that cannot be asked passes through with its error, in order.</summary>
+    private static DnsBatchItem ToItem(string name, DnsRecordType type)
     {
         try
         {
@@ -213,20 +217,10 @@ public static class DnsResolve
         }
         catch (ArgumentException ex)
         {
-            return new QueryResult
-            {
-                Error = new ItemError(ErrorIds.DnsInvalidName, OutageErrorCategory.InvalidArgument, ex.Message, name, "Correct the name."),
-            };
+            return new DnsBatchItem(null, (name, type, new ItemError(ErrorIds.DnsInvalidName, OutageErrorCategory.InvalidArgument, ex.Message, name, "Correct the name.")));
         }
 
-        try
-        {
-            return new QueryResult { Response = await client.QueryAsync(name, type, ct).ConfigureAwait(false) };
-        }
-        catch (DnsQueryException ex)
-        {
-            return new QueryResult { Error = ErrorFor(ex, name, type) };
-        }
+        return new DnsBatchItem(new DnsQuestion(name, type), (name, type, (ItemError?)null));
     }
 
     /// <summary>The per-name error for a transport failure.</summary>

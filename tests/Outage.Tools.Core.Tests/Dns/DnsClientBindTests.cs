@@ -80,7 +80,7 @@ public sealed class DnsClientBindTests
         Assert.Equal(DnsFailureKind.Timeout, ex.Kind);
 
         var both = new DnsClient(new[] { DnsServerAddress.Parse(_bind.Blackhole), _bind.Ns1EndPoint },
-            new DnsQueryOptions { Timeout = TimeSpan.FromMilliseconds(300), Retries = 0 });
+            new DnsQueryOptions { Timeout = TimeSpan.FromMilliseconds(1500), Retries = 0 });
         var r = await both.QueryAsync("example.test", DnsRecordType.A);
         Assert.Equal(_bind.Ns1, r.Server);
     }

@@ -59,7 +59,7 @@ public sealed class ZoneAndResolverTests
     [Fact]
     public void Unreachable_and_lame_servers_are_reported()
     {
-        var request = new ZoneConsistencyRequest { Zone = "0.0.127.in-addr.arpa", Timeout = TimeSpan.FromMilliseconds(300), Retry = 0 };
+        var request = new ZoneConsistencyRequest { Zone = "0.0.127.in-addr.arpa", Timeout = TimeSpan.FromMilliseconds(1500), Retry = 0 };
         request.NameServers.Add(_bind.Ns1);
         request.NameServers.Add(_bind.Ns2);
         request.NameServers.Add(_bind.Blackhole);
@@ -75,7 +75,7 @@ public sealed class ZoneAndResolverTests
     [Fact]
     public void Compare_shows_disagreement_and_failures_per_question()
     {
-        var request = new ResolverComparisonRequest { Names = new[] { "mail.example.test", "changed.example.test", "example.test" }, Timeout = TimeSpan.FromMilliseconds(300), Retry = 0 };
+        var request = new ResolverComparisonRequest { Names = new[] { "mail.example.test", "changed.example.test", "example.test" }, Timeout = TimeSpan.FromSeconds(2), Retry = 0 };
         request.Types.Add(DnsRecordType.A);
         request.Types.Add(DnsRecordType.SOA);
         request.Servers.Add(_bind.Ns1);

@@ -32,6 +32,12 @@ Describe 'Test-MailDomain' {
         (Test-MailDomain over.mail.test -Server $script:server | Where-Object Check -eq 'spf-lookup-limit').Status | Should -Be 'Fail'
     }
 
+    It 'applies the organizational domain''s DMARC record to a subdomain without one' {
+        $r = Test-MailDomain a.b.sporg.mail.test -Server $script:server
+        ($r | Where-Object Check -eq 'dmarc-present').Summary | Should -Match 'sporg\.mail\.test'
+        ($r | Where-Object Check -eq 'dmarc-policy').Status | Should -Be 'Warn'
+    }
+
     It 'binds domains from the pipeline by property name' {
         $r = [pscustomobject]@{ DomainName = 'nullmx.mail.test' } | Test-MailDomain -Server $script:server
         ($r | Where-Object Check -eq 'mx-present').Summary | Should -Match 'Null MX'

@@ -456,8 +456,30 @@ public static class MailDomainCheck
             return results;
         }
 
-        var recs = TxtStrings(l).Where(s => s.TrimStart().StartsWith("v=DMARC1", StringComparison.Ordinal)).ToList();
+        var recs = DmarcRecords(l);
         var ev = recs.Select(s => $"{name} TXT \"{s}\"").ToList();
+        string? inheritedFrom = null;
+        if (recs.Count == 0)
+        {
+            // Policy discovery (RFC 7489 §6.6.3 step 3): no record at the domain itself → the policy of an
+            // ancestor applies. Without a public suffix list the ancestors are walked as DMARCbis does (at most
+            // 7 labels kept, then one label fewer at a time, up to the top-level domain); the first ancestor with
+            // exactly one record is the organizational domain whose sp= (else p=) governs this subdomain.
+            foreach (var ancestor in DmarcAncestors(c.Domain))
+            {
+                var al = await c.Q("_dmarc." + ancestor, DnsRecordType.TXT).ConfigureAwait(false);
+                var arecs = al.Failed ? new List<string>() : DmarcRecords(al);
+                if (arecs.Count == 1)
+                {
+                    inheritedFrom = ancestor;
+                    recs = arecs;
+                    ev.Add($"{name}: no DMARC record");
+                    ev.Add($"_dmarc.{ancestor} TXT \"{arecs[0]}\"");
+                    break;
+                }
+            }
+        }
+
         if (recs.Count != 1)
         {
             var summary = recs.Count == 0 ? $"No DMARC record at {name}." : $"{recs.Count} DMARC records at {name}: receivers ignore them all.";
@@ -468,21 +490,49 @@ public static class MailDomainCheck
             return results;
         }
 
-        results.Add(R(c, "dmarc-present", DnsCheckStatus.Pass, "A DMARC record is published.", null, ev, "RFC 7489 §6.1"));
+        results.Add(inheritedFrom is null
+            ? R(c, "dmarc-present", DnsCheckStatus.Pass, "A DMARC record is published.", null, ev, "RFC 7489 §6.1")
+            : R(c, "dmarc-present", DnsCheckStatus.Pass, $"No record at {name}; the DMARC record of {inheritedFrom} applies to this subdomain.",
+                $"Publish a record at {name} to give {c.Domain} a policy of its own.", ev, "RFC 7489 §6.6.3"));
         var (tags, problems) = ParseDmarc(recs[0]);
         results.Add(problems.Count == 0
             ? R(c, "dmarc-syntax", DnsCheckStatus.Pass, "The record parses.", null, ev, "RFC 7489 §6.3, §6.4")
             : R(c, "dmarc-syntax", DnsCheckStatus.Fail, string.Join(" ", problems), "Receivers may ignore an invalid record.", ev, "RFC 7489 §6.3, §6.4"));
-        tags.TryGetValue("p", out var p);
+        // A subdomain governed by its organizational domain's record gets sp= where given, else p= (RFC 7489 §6.3).
+        string? p;
+        if (inheritedFrom is null || !tags.TryGetValue("sp", out p))
+        {
+            tags.TryGetValue("p", out p);
+        }
+
         var pct = tags.TryGetValue("pct", out var pctText) && int.TryParse(pctText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 100;
         results.Add(p?.ToLowerInvariant() switch
         {
-            "reject" or "quarantine" when pct >= 100 => R(c, "dmarc-policy", DnsCheckStatus.Pass, $"Policy p={p}.", null, ev, "RFC 7489 §6.3"),
+            "reject" or "quarantine" when pct >= 100 => R(c, "dmarc-policy", DnsCheckStatus.Pass,
+                inheritedFrom is null ? $"Policy p={p}." : $"Policy {p} (from {inheritedFrom}).", null, ev, "RFC 7489 §6.3"),
             "reject" or "quarantine" => R(c, "dmarc-policy", DnsCheckStatus.Warn, $"Policy p={p}, but only on pct={pct}% of failing mail.", "Raise pct to 100 once reports are clean.", ev, "RFC 7489 §6.3"),
             "none" => R(c, "dmarc-policy", DnsCheckStatus.Warn, "Policy p=none: monitoring only; spoofed mail is still delivered.", "Move to p=quarantine, then p=reject.", ev, "RFC 7489 §6.3"),
             _ => R(c, "dmarc-policy", DnsCheckStatus.Fail, p is null ? "No p= tag: the record is not a valid policy." : $"Unknown policy p={p}.", null, ev, "RFC 7489 §6.3"),
         });
         return results;
+    }
+
+    private static List<string> DmarcRecords(DnsLookup l) =>
+        TxtStrings(l).Where(s => s.TrimStart().StartsWith("v=DMARC1", StringComparison.Ordinal)).ToList();
+
+    /// <summary>
+    /// The ancestors whose _dmarc records policy discovery looks at, nearest first: the DMARCbis tree walk
+    /// (draft-ietf-dmarc-dmarcbis §4.10): a name of more than 7 labels is cut to its last 7, then one label is
+    /// dropped at a time, ending with the top-level domain.
+    /// </summary>
+    internal static IEnumerable<string> DmarcAncestors(string domain)
+    {
+        var labels = DnsName.Fqdn(domain).TrimEnd('.').Split('.');
+        var start = labels.Length > 7 ? labels.Length - 7 : 1;
+        for (var i = start; i < labels.Length; i++)
+        {
+            yield return string.Join(".", labels, i, labels.Length - i);
+        }
     }
 
     /// <summary>DMARC tag-value list (RFC 7489 §6.4): v first and = DMARC1, p required, values checked per tag.</summary>

@@ -115,6 +115,38 @@ public sealed class MailDomainCheckTests
     }
 
     [Fact]
+    public void Subdomain_without_a_dmarc_record_is_governed_by_its_organizational_domain()
+    {
+        // RFC 7489 §6.6.3: no _dmarc.sub.good.mail.test → good.mail.test's record (p=reject, no sp) applies.
+        var sub = Check("sub.good.mail.test");
+        Assert.Equal(DnsCheckStatus.Pass, sub["dmarc-present"].Status);
+        Assert.Contains("good.mail.test", sub["dmarc-present"].Summary);
+        Assert.Contains(sub["dmarc-present"].Evidence, e => e.StartsWith("_dmarc.good.mail.test TXT", StringComparison.Ordinal));
+        Assert.Equal(DnsCheckStatus.Pass, sub["dmarc-policy"].Status);
+        Assert.Contains("reject", sub["dmarc-policy"].Summary);
+
+        // Two levels down, and the organizational record's sp=none is what governs subdomains (RFC 7489 §6.3).
+        var deep = Check("a.b.sporg.mail.test");
+        Assert.Equal(DnsCheckStatus.Pass, deep["dmarc-present"].Status);
+        Assert.Contains("sporg.mail.test", deep["dmarc-present"].Summary);
+        Assert.Equal(DnsCheckStatus.Warn, deep["dmarc-policy"].Status);
+        Assert.Contains("none", deep["dmarc-policy"].Summary);
+
+        // The organizational domain itself uses p=, not sp=.
+        Assert.Equal(DnsCheckStatus.Pass, Check("sporg.mail.test")["dmarc-policy"].Status);
+    }
+
+    [Theory]
+    [InlineData("a.example.com", "example.com,com")]
+    [InlineData("example.com", "com")]
+    [InlineData("com", "")]
+    [InlineData("1.2.3.4.5.6.7.8.9.example.com.", "5.6.7.8.9.example.com,6.7.8.9.example.com,7.8.9.example.com,8.9.example.com,9.example.com,example.com,com")]
+    public void Dmarc_tree_walk_keeps_at_most_seven_labels_then_drops_one_at_a_time(string domain, string expected)
+    {
+        Assert.Equal(expected, string.Join(",", MailDomainCheck.DmarcAncestors(domain)));
+    }
+
+    [Fact]
     public void Unreachable_server_gives_error_status_not_a_hang()
     {
         var request = new MailDomainRequest { Domains = new[] { "good.mail.test" }, Timeout = TimeSpan.FromMilliseconds(200), Retry = 0 };

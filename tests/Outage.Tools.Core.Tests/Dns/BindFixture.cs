@@ -131,10 +131,11 @@ public sealed class BindFixture : IDisposable
         throw new InvalidOperationException("No free port for UDP and TCP on 127.0.0.1.");
     }
 
-    private void Start(string name, int port, string options, string zones)
+    private void Start(string name, int port, string options, string zones, string address = "127.0.0.1")
     {
         var dir = Path.Combine(Work, name);
         Directory.CreateDirectory(dir);
+        var v6 = address.Contains(':');
         var conf = Path.Combine(dir, "named.conf");
         File.WriteAllText(conf, $$"""
             options {
@@ -142,15 +143,15 @@ public sealed class BindFixture : IDisposable
                 pid-file "{{dir}}/named.pid";
                 session-keyfile "{{dir}}/session.key";
                 managed-keys-directory "{{dir}}";
-                listen-on port {{port}} { 127.0.0.1; };
-                listen-on-v6 { none; };
-                allow-query { 127.0.0.0/8; };
-                allow-transfer { 127.0.0.0/8; };
+                {{(v6 ? "listen-on { none; };" : $"listen-on port {port} {{ {address}; }};")}}
+                {{(v6 ? $"listen-on-v6 port {port} {{ {address}; }};" : "listen-on-v6 { none; };")}}
+                allow-query { 127.0.0.0/8; ::1; };
+                allow-transfer { 127.0.0.0/8; ::1; };
                 {{options}}
                 max-cache-size 32m;
                 dnssec-validation no;
                 notify no;
-                query-source address 127.0.0.1;
+                {{(v6 ? "" : "query-source address 127.0.0.1;")}}
                 max-udp-size 1232;
                 edns-udp-size 1232;
                 minimal-responses no;
@@ -166,7 +167,7 @@ public sealed class BindFixture : IDisposable
             """);
         var log = new StringBuilder();
         var ready = new ManualResetEventSlim();
-        var psi = new ProcessStartInfo(Named, $"-g -4 -n 1 -c {conf}")
+        var psi = new ProcessStartInfo(Named, $"-g {(v6 ? "-6" : "-4")} -n 1 -c {conf}")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -202,7 +203,46 @@ public sealed class BindFixture : IDisposable
                 text = log.ToString();
             }
 
-            throw new InvalidOperationException($"named ({name}) did not start on port {port}:\n{text}");
+            throw new InvalidOperationException($"named ({name}) did not start on {address} port {port}:\n{text}");
+        }
+    }
+
+    private readonly object _discoveryLock = new();
+    private bool _discoveryStarted;
+
+    /// <summary>
+    /// Two authoritative servers of disc.test on 127.0.0.1:53 and [::1]:53 (serials 5 and 6), started on first use:
+    /// finding a zone's servers through its NS records means asking them on port 53, so only there can that path be
+    /// tested (BIND listens only on addresses an interface has, so the two loopback addresses are the two servers).
+    /// Binding port 53 needs root (tests/run.sh and CI run as root); without it, or with another DNS server on
+    /// loopback port 53, this throws saying so — the test fails rather than passing untested.
+    /// </summary>
+    public (string First, string Second) DiscoveryServers()
+    {
+        lock (_discoveryLock)
+        {
+            if (!_discoveryStarted)
+            {
+                foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+                {
+                    using var probe = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                    try
+                    {
+                        probe.Bind(new IPEndPoint(address, 53));
+                    }
+                    catch (SocketException ex)
+                    {
+                        throw new InvalidOperationException(
+                            $"Cannot listen on {address} port 53 ({ex.SocketErrorCode}): the NS-discovery test needs loopback port 53. Run the tests as root (tests/run.sh does) and stop any local DNS server bound to {address} port 53.", ex);
+                    }
+                }
+
+                Start("disc1", 53, "recursion no;", $$"""zone "disc.test" { type primary; file "{{Fixture("disc.test.zone")}}"; };""", "127.0.0.1");
+                Start("disc2", 53, "recursion no;", $$"""zone "disc.test" { type primary; file "{{Fixture("disc.test.ns2.zone")}}"; };""", "::1");
+                _discoveryStarted = true;
+            }
+
+            return ("127.0.0.1", "::1");
         }
     }
 

@@ -49,6 +49,33 @@ public sealed class ZoneAndResolverTests
     }
 
     [Fact]
+    public void Servers_are_found_through_the_ns_records_and_asked_on_port_53()
+    {
+        // No -NameServer: the resolver (here the first server itself) gives NS ns1/ns2.disc.test and their
+        // addresses; each is then asked directly on port 53, as a real zone's servers would be.
+        var (first, second) = _bind.DiscoveryServers();
+        var request = new ZoneConsistencyRequest { Zone = "disc.test", Timeout = TimeSpan.FromSeconds(2), Retry = 0 };
+        request.Servers.Add(first);
+        request.Names.Add("www.disc.test");
+        var r = ZoneConsistencyCheck.Run(request).Select(o => o.Value!).ToList();
+
+        var reach = r.Single(x => x.Check == "ns-reachable");
+        Assert.Equal(DnsCheckStatus.Pass, reach.Status);
+        Assert.Contains("disc.test. NS ns1.disc.test.", reach.Evidence);
+        Assert.Contains("disc.test. NS ns2.disc.test.", reach.Evidence);
+        Assert.Contains(reach.Evidence, e => e.Contains($"ns1.disc.test ({first})", StringComparison.Ordinal));
+        Assert.Contains(reach.Evidence, e => e.Contains($"ns2.disc.test ({second})", StringComparison.Ordinal));
+        var auth = r.Single(x => x.Check == "ns-authoritative");
+        Assert.True(auth.Status == DnsCheckStatus.Pass, $"{auth.Summary} {string.Join("; ", auth.Evidence)}");
+        var serial = r.Single(x => x.Check == "soa-serial-consistent");
+        Assert.Equal(DnsCheckStatus.Fail, serial.Status);
+        Assert.Contains($"5 on ns1.disc.test ({first})", serial.Summary, StringComparison.Ordinal);
+        Assert.Contains($"6 on ns2.disc.test ({second})", serial.Summary, StringComparison.Ordinal);
+        Assert.Equal(DnsCheckStatus.Fail, r.Single(x => x.Check == "answer-consistent").Status);
+        Assert.Equal(DnsCheckStatus.Pass, r.Single(x => x.Check == "ns-set-consistent").Status);
+    }
+
+    [Fact]
     public void One_server_is_consistent_with_itself()
     {
         var r = Zone(_bind.Ns1);

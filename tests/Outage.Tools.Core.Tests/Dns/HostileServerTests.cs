@@ -11,22 +11,6 @@ namespace Outage.Tools.Core.Tests.Dns;
 /// </summary>
 public sealed class HostileServerTests
 {
-    private static byte[] Answer(DnsMessage query, ushort? id = null, string? qname = null, string address = "192.0.2.1")
-    {
-        var q = query.Questions[0];
-        var m = new DnsMessage { Id = id ?? query.Id, IsResponse = true, RecursionDesired = query.RecursionDesired, AuthoritativeAnswer = true };
-        m.Questions.Add(new DnsQuestion(qname ?? q.Name, q.Type));
-        var a = DnsMessageFactory.A(qname ?? q.Name, address);
-        m.Answers.Add(a);
-        return m.ToArray();
-    }
-
-    private static byte[] CompressionLoop(ushort id)
-    {
-        // Header with QDCOUNT=1, then a QNAME that is a pointer to itself (offset 12).
-        return new byte[] { (byte)(id >> 8), (byte)id, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1 };
-    }
-
     /// <summary>A UDP server that sends every reply of <paramref name="replies"/> to each query it gets.</summary>
     private static (Socket Socket, Task Loop) UdpServer(Func<DnsMessage, IEnumerable<byte[]>> replies, CancellationToken ct)
     {
@@ -66,12 +50,12 @@ public sealed class HostileServerTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var (socket, loop) = UdpServer(q => new[]
         {
-            Answer(q, id: (ushort)(q.Id ^ 0x5555), address: "192.0.2.66"),
-            Answer(q, qname: "evil.example.", address: "192.0.2.67"),
+            UdpTestServer.Answer(q, id: (ushort)(q.Id ^ 0x5555), address: "192.0.2.66"),
+            UdpTestServer.Answer(q, qname: "evil.example.", address: "192.0.2.67"),
             new byte[] { 1, 2, 3 },
-            CompressionLoop(q.Id),
-            Answer(q).Take(20).ToArray(),
-            Answer(q, address: "192.0.2.1"),
+            UdpTestServer.CompressionLoop(q.Id),
+            UdpTestServer.Answer(q).Take(20).ToArray(),
+            UdpTestServer.Answer(q, address: "192.0.2.1"),
         }, cts.Token);
         using (socket)
         {
@@ -92,7 +76,7 @@ public sealed class HostileServerTests
         {
             var buf = new byte[2048];
             var r = await s.ReceiveFromAsync(buf, SocketFlags.None, new IPEndPoint(IPAddress.IPv6Any, 0), cts.Token);
-            await s.SendToAsync(Answer(DnsMessage.Parse(buf, 0, r.ReceivedBytes), address: "192.0.2.6"), SocketFlags.None, r.RemoteEndPoint);
+            await s.SendToAsync(UdpTestServer.Answer(DnsMessage.Parse(buf, 0, r.ReceivedBytes), address: "192.0.2.6"), SocketFlags.None, r.RemoteEndPoint);
         }, cts.Token);
         using (s)
         {
@@ -109,7 +93,7 @@ public sealed class HostileServerTests
     public async Task Only_forged_replies_end_in_a_timeout_not_a_trusted_answer()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var (socket, _) = UdpServer(q => new[] { Answer(q, id: (ushort)(q.Id + 1)), Answer(q, qname: "other.example."), CompressionLoop(q.Id) }, cts.Token);
+        var (socket, _) = UdpServer(q => new[] { UdpTestServer.Answer(q, id: (ushort)(q.Id + 1)), UdpTestServer.Answer(q, qname: "other.example."), UdpTestServer.CompressionLoop(q.Id) }, cts.Token);
         using (socket)
         {
             var ex = await Assert.ThrowsAsync<DnsQueryException>(() => Client(socket, 400).QueryAsync("victim.example", DnsRecordType.A));
@@ -132,7 +116,7 @@ public sealed class HostileServerTests
             var q = new byte[(len[0] << 8) | len[1]];
             await s.ReadExactlyAsync(q);
             var id = (ushort)((q[0] << 8) | q[1]);
-            var bad = CompressionLoop(id);
+            var bad = UdpTestServer.CompressionLoop(id);
             await s.WriteAsync(new byte[] { 0, (byte)bad.Length });
             await s.WriteAsync(bad);
             await Task.Delay(2000);
@@ -165,18 +149,7 @@ public sealed class HostileServerTests
         }, cts.Token);
         using var listener = new TcpListener(IPAddress.Loopback, ((IPEndPoint)socket.LocalEndPoint!).Port);
         listener.Start();
-        var serve = Task.Run(async () =>
-        {
-            using var c = await listener.AcceptTcpClientAsync(cts.Token);
-            var s = c.GetStream();
-            var len = new byte[2];
-            await s.ReadExactlyAsync(len, cts.Token);
-            var q = new byte[(len[0] << 8) | len[1]];
-            await s.ReadExactlyAsync(q, cts.Token);
-            var reply = Answer(DnsMessage.Parse(q), address: "192.0.2.99");
-            await s.WriteAsync(new byte[] { (byte)(reply.Length >> 8), (byte)reply.Length }, cts.Token);
-            await s.WriteAsync(reply, cts.Token);
-        });
+        var serve = TcpTestServer.Serve(listener, 1, q => UdpTestServer.Answer(q, address: "192.0.2.99"), cts.Token);
         using (socket)
         {
             var r = await Client(socket).QueryAsync("victim.example", DnsRecordType.A);

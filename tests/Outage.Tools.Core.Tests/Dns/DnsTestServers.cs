@@ -70,6 +70,20 @@ internal sealed class UdpTestServer : IDisposable
         return m.ToArray();
     }
 
+    /// <summary>
+    /// Forged and broken replies first — wrong ID, wrong question, garbage, a compression loop, a cut-off packet —
+    /// then the real answer (192.0.2.1): a client must ignore the first five and take the last (RFC 5452 §9.1).
+    /// </summary>
+    public static IEnumerable<byte[]> ForgedThenReal(DnsMessage q) => new[]
+    {
+        Answer(q, id: (ushort)(q.Id ^ 0x5555), address: "192.0.2.66"),
+        Answer(q, qname: "evil.example.", address: "192.0.2.67"),
+        new byte[] { 1, 2, 3 },
+        CompressionLoop(q.Id),
+        Answer(q).Take(20).ToArray(),
+        Answer(q, address: "192.0.2.1"),
+    };
+
     /// <summary>Header with QDCOUNT=1, then a QNAME that is a pointer to itself (offset 12).</summary>
     public static byte[] CompressionLoop(ushort id) =>
         new byte[] { (byte)(id >> 8), (byte)id, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1 };

@@ -48,15 +48,7 @@ public sealed class HostileServerTests
     public async Task Wrong_id_wrong_question_garbage_and_loops_are_ignored_and_the_real_answer_taken()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var (socket, loop) = UdpServer(q => new[]
-        {
-            UdpTestServer.Answer(q, id: (ushort)(q.Id ^ 0x5555), address: "192.0.2.66"),
-            UdpTestServer.Answer(q, qname: "evil.example.", address: "192.0.2.67"),
-            new byte[] { 1, 2, 3 },
-            UdpTestServer.CompressionLoop(q.Id),
-            UdpTestServer.Answer(q).Take(20).ToArray(),
-            UdpTestServer.Answer(q, address: "192.0.2.1"),
-        }, cts.Token);
+        var (socket, loop) = UdpServer(UdpTestServer.ForgedThenReal, cts.Token);
         using (socket)
         {
             var r = await Client(socket).QueryAsync("victim.example", DnsRecordType.A);

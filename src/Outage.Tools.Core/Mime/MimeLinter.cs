@@ -283,7 +283,7 @@ public sealed class MimeLinter
             }
         }
 
-        var binary = !top.InHeader && top.Kind == Kind.Leaf && top.Cte == "binary";
+        var binary = !top.InHeader && top.Kind == Kind.Leaf && top.Encoding == TransferEncoding.Binary;
         if (!binary)
         {
             if (len > 998)
@@ -793,24 +793,24 @@ public sealed class MimeLinter
             return;
         }
 
-        var cte = e.Cte;
-        if (cte == "7bit" && _first8 >= 0 && !e.Reported8Bit)
+        var cte = e.Encoding;
+        if (cte == TransferEncoding.SevenBit && _first8 >= 0 && !e.Reported8Bit)
         {
             e.Reported8Bit = true;
             Add("8bit-in-7bit", _first8, _lineNo, e.Path, null, "An octet over 127 in a part whose transfer encoding is 7bit.");
         }
 
-        if (cte == "base64")
+        if (cte == TransferEncoding.Base64)
         {
             Base64Line(e);
         }
-        else if (cte == "quoted-printable")
+        else if (cte == TransferEncoding.QuotedPrintable)
         {
             QpLine(e);
         }
         else if (e.CheckUtf8 && _first8 >= 0 && !e.ReportedDecode)
         {
-            if (e.AsciiOnly ? cte != "7bit" : !Utf8Valid(_line, 0, _keep))
+            if (e.AsciiOnly ? cte != TransferEncoding.SevenBit : !Utf8Valid(_line, 0, _keep))
             {
                 e.ReportedDecode = true;
                 Add("charset-decode-error", _first8, _lineNo, e.Path, null,
@@ -923,7 +923,7 @@ public sealed class MimeLinter
 
     private void EndLeaf(Entity e, long end)
     {
-        if (e.InHeader || e.Cte != "base64")
+        if (e.InHeader || e.Encoding != TransferEncoding.Base64)
         {
             return;
         }
@@ -1083,6 +1083,16 @@ public sealed class MimeLinter
         return true;
     }
 
+    internal enum TransferEncoding
+    {
+        None,
+        SevenBit,
+        EightBit,
+        Binary,
+        Base64,
+        QuotedPrintable,
+    }
+
     internal enum Kind
     {
         Leaf,
@@ -1093,6 +1103,8 @@ public sealed class MimeLinter
     /// <summary>One MIME entity on the stack: its header facts and the state of its body checks.</summary>
     internal sealed class Entity
     {
+        private string? _cte;
+
         public Entity(string path, int depth, string childPrefix, bool isMessage, long headerOffset, long headerLine)
         {
             Path = path;
@@ -1125,7 +1137,28 @@ public sealed class MimeLinter
         public string SubType { get; set; } = "plain";
         public long CtOffset { get; set; }
         public long CtLine { get; set; }
-        public string? Cte { get; set; }
+        /// <summary>The Content-Transfer-Encoding, lower case; setting it sets <see cref="Encoding"/>.</summary>
+        public string? Cte
+        {
+            get => _cte;
+            set
+            {
+                _cte = value;
+                Encoding = value switch
+                {
+                    "7bit" => TransferEncoding.SevenBit,
+                    "8bit" => TransferEncoding.EightBit,
+                    "binary" => TransferEncoding.Binary,
+                    "base64" => TransferEncoding.Base64,
+                    "quoted-printable" => TransferEncoding.QuotedPrintable,
+                    _ => TransferEncoding.None,
+                };
+            }
+        }
+
+        /// <summary><see cref="Cte"/> as a number, so the per-line checks compare no strings.</summary>
+        public TransferEncoding Encoding { get; private set; }
+
         public long CteOffset { get; set; }
         public long CteLine { get; set; }
         public string? Charset { get; set; }

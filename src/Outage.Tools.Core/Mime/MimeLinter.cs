@@ -39,6 +39,11 @@ public sealed class MimeLinter
     private int _style; // 0 unknown, 1 LF, 2 CRLF
     private bool _mixedReported;
 
+    // The top entity is a base64 body before any '=' padding (InBase64Body), so Base64Lines may take the next
+    // line. Kept up to date where that can change, so the general path pays nothing per line for it: set when
+    // a base64 leaf's header section ends, cleared by Push, Pop and padding.
+    private bool _base64Next;
+
     // Current header field.
     private byte[] _field = new byte[256];
     private int _fieldKeep;
@@ -85,6 +90,11 @@ public sealed class MimeLinter
     {
         var end = offset + count;
         var i = offset;
+        if (_base64Next && _lineLen == 0 && !_pendingCr)
+        {
+            i = Base64Lines(buffer, i, end);
+        }
+
         while (i < end)
         {
             if (_pendingCr)
@@ -100,14 +110,6 @@ public sealed class MimeLinter
 
                 BareCr(_pos - 1);
                 Append(13);
-            }
-            else if (_lineLen == 0 && _style != 0 && FastPaths && InBase64Body(Top))
-            {
-                i = Base64Lines(buffer, i, end);
-                if (i == end)
-                {
-                    break;
-                }
             }
 
             var lf = Array.IndexOf(buffer, (byte)'\n', i, end - i);
@@ -157,6 +159,10 @@ public sealed class MimeLinter
             _pos += lf + 1 - i;
             i = lf + 1;
             EndLine(crlf ? 2 : 1);
+            if (_base64Next)
+            {
+                i = Base64Lines(buffer, i, end);
+            }
         }
     }
 
@@ -565,6 +571,7 @@ public sealed class MimeLinter
     private void Push(Entity e)
     {
         _stack.Add(e);
+        _base64Next = false;
         if (_recordParts && _parts.Count <= _o.PartsLimit)
         {
             e.Info = new MimePartInfo(_source, e.Path, e.Depth) { HeaderOffset = e.HeaderOffset };
@@ -618,6 +625,7 @@ public sealed class MimeLinter
         }
 
         _stack.RemoveAt(_stack.Count - 1);
+        _base64Next = false;
         if (_stack.Count > 0)
         {
             Top.Lines += e.Lines;
@@ -905,6 +913,7 @@ public sealed class MimeLinter
         var cs = e.Charset ?? (e.IsText ? "us-ascii" : null);
         e.CheckUtf8 = e.IsText && (cte == "7bit" || cte == "8bit" || cte == "binary") && cs is not null && (cs == "utf-8" || cs == "utf8" || cs == "us-ascii");
         e.AsciiOnly = cs == "us-ascii";
+        _base64Next = FastPaths && _style != 0 && InBase64Body(e);
     }
 
     private static bool StartsWith(byte[] value, byte[] prefix)
@@ -1019,6 +1028,7 @@ public sealed class MimeLinter
             if (c == '=')
             {
                 e.B64Pad++;
+                _base64Next = false;
                 e.B64Count++;
                 if (e.B64Pad > 2 && !e.B64Reported)
                 {

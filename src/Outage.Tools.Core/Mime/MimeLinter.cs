@@ -187,38 +187,61 @@ public sealed class MimeLinter
     /// else (padding, white space, a delimiter, a foreign octet, a line the chunk ends inside) and returns that
     /// position; the general path then reads that line from its first octet, so at most one line (at most 999
     /// octets) is looked at twice. Called only at a line start, with the line-break style known.
+    /// <para>
+    /// The octets are read as 64-bit words from a copy of the chunk in a fixed window (<see cref="Window"/>):
+    /// netstandard2.0 has no safe way to read a word straight from a byte array except BitConverter, whose call
+    /// per word cost more than the copy (docs/performance.md, Mime).
+    /// </para>
     /// </summary>
     [MethodImpl(AggressiveOptimization)]
     private int Base64Lines(byte[] buffer, int i, int end)
     {
         var e = Top;
         var crlf = _style == 2;
-        var table = B64Class;
         var bufferBase = _pos - i; // stream offset of buffer[0]
         var sizeAt = _sizeLine == 0 ? _base + _o.SizeLimit : long.MaxValue;
         var lineNo = _lineNo;
         var count = 0L;
         var lastEnd = -1;
         var lastLine = 0L;
+        var words = _window;
+        if (words is null || (words.Length - 1) << 3 < Math.Min(WindowBytes, end - i))
+        {
+            // Sized to what is left of the chunk, so small messages allocate little; at most WindowBytes.
+            words = _window = new ulong[(Math.Min(WindowBytes, end - i) + 7) / 8 + 1];
+        }
+
+        var windowStart = i;
+        var windowEnd = FillWindow(words, buffer, i, end);
         while (true)
         {
-            // A line longer than 998 octets is left to the general path (line-too-long).
-            var limit = end - i > 999 ? i + 999 : end;
-            var j = i;
-            while (j + 8 <= limit && IsBase64Word(BitConverter.ToUInt64(buffer, j)))
+            // The first octet at or after the line start i that is not in the alphabet.
+            var at = i - windowStart;
+            var k = at >> 3;
+            var bad = NotBase64(words[k]) & (ulong.MaxValue << ((at & 7) << 3));
+            while (bad == 0)
             {
-                j += 8;
+                bad = NotBase64(words[++k]);
             }
 
-            while (j < limit && table[buffer[j]] == 0)
+            var j = windowStart + (k << 3) + LowestMarkedOctet(bad);
+            if (j >= windowEnd)
             {
-                j++;
+                // The window ends inside this line: the chunk does too, or the line is too long, or read on.
+                if (windowEnd == end || windowEnd - i > 998)
+                {
+                    break;
+                }
+
+                windowStart = i;
+                windowEnd = FillWindow(words, buffer, i, end);
+                continue;
             }
 
             int next;
-            if (j == limit)
+            if (j - i > 998)
             {
-                break; // the chunk ends inside the line, or the line is too long
+                break; // line-too-long: the general path reports it
             }
             else if (buffer[j] == (byte)'\n' && !crlf)
             {
@@ -269,15 +292,34 @@ public sealed class MimeLinter
         return i;
     }
 
+    /// <summary>Octets of the chunk that <see cref="Base64Lines"/> reads as words at a time: at most 16 KiB, allocated on first use.</summary>
+    internal const int WindowBytes = 16384;
+
+    private ulong[]? _window;
+
     /// <summary>
-    /// True when all eight octets of <paramref name="v"/> are in the base64 alphabet A-Z a-z 0-9 + /. Octets
-    /// over 127 fail; of the others, with no carry between octets since each is at most 0x7F: x + (0x80 - lo)
-    /// has its high bit set when x &gt;= lo, x + (0x7F - hi) when x &gt; hi. Letters are tested as one range
-    /// after x | 0x20 (which maps A-Z onto a-z and nothing else onto a-z), '/' and the digits are the range
-    /// 0x2F-0x39, '+' is tested for equality.
+    /// Copies as many octets from <paramref name="from"/> as the window holds (all but its last word) into it,
+    /// as little-endian words, and returns where the copy ends. Whatever follows the copied octets in the window
+    /// (older octets) is never taken for data, since a scan that reaches it has passed the window's end; the zero
+    /// word set after them stops such a scan (a NUL is not in the alphabet).
+    /// </summary>
+    private static int FillWindow(ulong[] words, byte[] buffer, int from, int end)
+    {
+        var n = Math.Min((words.Length - 1) << 3, end - from);
+        Buffer.BlockCopy(buffer, from, words, 0, n);
+        words[(n + 7) >> 3] = 0;
+        return from + n;
+    }
+
+    /// <summary>
+    /// The octets of <paramref name="v"/> that are not in the base64 alphabet A-Z a-z 0-9 + /, as their high bit
+    /// (0x80) in the result. Octets over 127 are out; of the others, with no carry between octets since each is
+    /// at most 0x7F: x + (0x80 - lo) has its high bit set when x &gt;= lo, x + (0x7F - hi) when x &gt; hi.
+    /// Letters are tested as one range after x | 0x20 (which maps A-Z onto a-z and nothing else onto a-z), '/'
+    /// and the digits are the range 0x2F-0x39, '+' is tested for equality.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool IsBase64Word(ulong v)
+    internal static ulong NotBase64(ulong v)
     {
         const ulong low7 = 0x7F7F7F7F7F7F7F7FUL;
         var x = v & low7;
@@ -286,8 +328,16 @@ public sealed class MimeLinter
         var digitOrSlash = (x + (0x80 - '/') * Ones) & ~(x + (0x7F - '9') * Ones);
         var p = x ^ ('+' * Ones);
         var plus = ~((p + low7) | p);
-        return ((letter | digitOrSlash | plus) & ~v & High) == High;
+        return (~(letter | digitOrSlash | plus) | v) & High;
     }
+
+    /// <summary>
+    /// The index (0-7, first octet in memory = 0) of the lowest octet marked in <paramref name="marks"/> (high
+    /// bits only, at least one set): the lowest mark alone, shifted down, is 1 &lt;&lt; 8k; multiplying
+    /// 0x0001020304050607 by it moves that constant's octet 7 - k, which holds k, to the top.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int LowestMarkedOctet(ulong marks) => (int)((((marks & (0 - marks)) >> 7) * 0x0001020304050607UL) >> 56);
 
     private const ulong High = 0x8080808080808080UL;
     private const ulong Ones = 0x0101010101010101UL;
@@ -913,7 +963,7 @@ public sealed class MimeLinter
         var cs = e.Charset ?? (e.IsText ? "us-ascii" : null);
         e.CheckUtf8 = e.IsText && (cte == "7bit" || cte == "8bit" || cte == "binary") && cs is not null && (cs == "utf-8" || cs == "utf8" || cs == "us-ascii");
         e.AsciiOnly = cs == "us-ascii";
-        _base64Next = FastPaths && _style != 0 && InBase64Body(e);
+        _base64Next = FastPaths && _style != 0 && BitConverter.IsLittleEndian && InBase64Body(e);
     }
 
     private static bool StartsWith(byte[] value, byte[] prefix)

@@ -9,7 +9,8 @@ namespace Outage.Tools.Core.Tests.Mime;
 /// The linter's fast paths (whole lines consumed in bulk, eight octets at a time) must give exactly what the
 /// general line-by-line path gives: the same findings (rule, severity, offset, line, part, header, message), the
 /// same part tree and line counts. Each case runs with the fast paths on and off, fed whole and in chunks, with
-/// the octet that sends a line back to the general path at every position within and around a word of eight.
+/// the octet that sends a line back to the general path at every position within and around a word of eight,
+/// and with lines across the end of the fast path's 16 KiB window.
 /// </summary>
 public sealed class FastPathTests
 {
@@ -31,17 +32,22 @@ public sealed class FastPathTests
         MimeLintOptions? options = null)
     {
         var linter = new MimeLinter(options, "t", recordParts: true) { FastPaths = fast };
-        if (chunk <= 0)
+        if (chunk == 0)
         {
             linter.Feed(bytes, 0, bytes.Length);
         }
         else
         {
-            for (var i = 0; i < bytes.Length; i += chunk)
+            // chunk < 0: chunks of varying size (the fast path's window is sized to the first chunk it sees).
+            var sizes = chunk > 0 ? new[] { chunk } : new[] { 100, 5000, 17, 30000, 900, 1, 20000 };
+            for (int i = 0, k = 0; i < bytes.Length; i += sizes[k++ % sizes.Length])
             {
-                // A copy, so the linter cannot look past the chunk.
-                var part = bytes.AsSpan(i, Math.Min(chunk, bytes.Length - i)).ToArray();
-                linter.Feed(part, 0, part.Length);
+                // A copy at an odd offset in a larger array, so the linter can look only at its range.
+                var n = Math.Min(sizes[k % sizes.Length], bytes.Length - i);
+                var part = new byte[n + 11];
+                Array.Fill(part, (byte)'A');
+                Array.Copy(bytes, i, part, 3, n);
+                linter.Feed(part, 3, n);
             }
         }
 
@@ -54,7 +60,10 @@ public sealed class FastPathTests
     private static string Parts(IReadOnlyList<MimePartInfo> parts) =>
         string.Join("\n", parts.Select(p => $"{p.Part}|{p.Depth}|{p.ContentType}|{p.TransferEncoding}|{p.HeaderOffset}|{p.BodyOffset}|{p.HeaderSize}|{p.BodySize}|{p.LineCount}"));
 
-    /// <summary>Fast paths on and off, whole and in the given chunk sizes: identical results. Returns the lines the fast paths took when fed whole.</summary>
+    /// <summary>
+    /// Fast paths on and off, whole and in the given chunk sizes (-1: sizes that vary from chunk to chunk): identical
+    /// results. Returns the lines the fast paths took when fed whole.
+    /// </summary>
     internal static long AssertSameAsGeneralPath(byte[] bytes, MimeLintOptions? options = null, params int[] chunks)
     {
         var reference = Run(bytes, fast: false, chunk: 0, options);
@@ -73,7 +82,7 @@ public sealed class FastPathTests
     }
 
     [Fact]
-    public void The_base64_word_test_accepts_exactly_the_alphabet_at_every_position()
+    public void The_base64_word_test_marks_exactly_the_octets_outside_the_alphabet_at_every_position()
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         for (var position = 0; position < 8; position++)
@@ -82,8 +91,44 @@ public sealed class FastPathTests
             {
                 var word = Encoding.ASCII.GetBytes("AzAz09+/");
                 word[position] = (byte)b;
-                Assert.Equal(alphabet.Contains((char)b, StringComparison.Ordinal), MimeLinter.IsBase64Word(BitConverter.ToUInt64(word, 0)));
+                var expected = alphabet.Contains((char)b, StringComparison.Ordinal) ? 0UL : 0x80UL << (8 * position);
+                Assert.Equal(expected, MimeLinter.NotBase64(BitConverter.ToUInt64(word, 0)));
             }
+        }
+
+        // Neighbours do not disturb each other (no carry between octets): every pair of the extremes.
+        var extremes = new byte[] { 0x00, 0x2A, 0x2B, 0x2C, 0x2E, 0x2F, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xAB, 0xC1, 0xFF };
+        foreach (var a in extremes)
+        {
+            foreach (var c in extremes)
+            {
+                var word = new byte[] { a, c, a, c, c, a, c, a };
+                var expected = 0UL;
+                for (var k = 0; k < 8; k++)
+                {
+                    expected |= alphabet.Contains((char)word[k], StringComparison.Ordinal) ? 0 : 0x80UL << (8 * k);
+                }
+
+                Assert.Equal(expected, MimeLinter.NotBase64(BitConverter.ToUInt64(word, 0)));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_lowest_marked_octet_is_found_for_every_set_of_marks()
+    {
+        for (var set = 1; set < 256; set++)
+        {
+            var marks = 0UL;
+            for (var k = 0; k < 8; k++)
+            {
+                if ((set & (1 << k)) != 0)
+                {
+                    marks |= 0x80UL << (8 * k);
+                }
+            }
+
+            Assert.Equal(System.Numerics.BitOperations.TrailingZeroCount(set), MimeLinter.LowestMarkedOctet(marks));
         }
     }
 
@@ -144,6 +189,31 @@ public sealed class FastPathTests
         Assert.Equal(offset + 998, tooLong.Offset);
         Assert.Equal(5 + 7 + 20 + 1, tooLong.Line);
         Assert.Equal(39, AssertSameAsGeneralPath(bytes, null, 1, 100, 4096));
+    }
+
+    [Fact]
+    public void Lines_across_the_end_of_the_window_at_every_offset()
+    {
+        // The window holds 16 KiB of the chunk; shift the body by 0-80 octets so that every position of a
+        // line, its CR and its LF in turn falls on the window's last octet and the one after it.
+        foreach (var newline in new[] { "\n", "\r\n" })
+        {
+            for (var shift = 0; shift <= 80; shift++)
+            {
+                var body = string.Concat(Enumerable.Range(0, 260).Select(k => Alphabet(76, k) + "\n"));
+                var (bytes, _) = Build(Head + "X-Pad: " + new string('p', shift) + "\n" + Base64Head + body + "QUI=\n--b--\n", newline);
+                var fastLines = AssertSameAsGeneralPath(bytes, null, 65536, 16384, 16385, 20000, -1);
+                Assert.Equal(260, fastLines);
+            }
+        }
+
+        // A line longer than the window, and one that is 998 octets and ends across it.
+        foreach (var length in new[] { 998, 999, 17000 })
+        {
+            var body = string.Concat(Enumerable.Range(0, 30).Select(k => Alphabet(k == 15 ? length : 76, k) + "\n"));
+            var (bytes, _) = Build(Head + Base64Head + body + "--b--\n", "\r\n");
+            AssertSameAsGeneralPath(bytes, null, 1000, 16384, 65536, -1);
+        }
     }
 
     [Theory]
@@ -209,7 +279,7 @@ public sealed class FastPathTests
                 }
             }
 
-            AssertSameAsGeneralPath(data.ToArray(), null, 1 + random.Next(200));
+            AssertSameAsGeneralPath(data.ToArray(), null, 1 + random.Next(200), -1);
         }
     }
 }

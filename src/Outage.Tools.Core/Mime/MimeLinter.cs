@@ -168,9 +168,9 @@ public sealed class MimeLinter
 
     /// <summary>
     /// MethodImplOptions.AggressiveOptimization (.NET Core 3.0+; netstandard2.0 lacks the name, .NET Framework
-    /// ignores the flag): the hot scanning loops are compiled by the JIT at full optimization on first call
-    /// instead of running the ReadyToRun code of a published CLI, which measured 10-20% slower for them
-    /// (docs/performance.md, Mime).
+    /// ignores the flag): the hot scanning loop is compiled by the JIT at full optimization on first call
+    /// instead of running the ReadyToRun code of a published CLI, which measured about 5% slower on the large
+    /// corpus (docs/performance.md, Mime).
     /// </summary>
     private const MethodImplOptions AggressiveOptimization = (MethodImplOptions)512;
 

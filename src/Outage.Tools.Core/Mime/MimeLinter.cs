@@ -8,8 +8,9 @@ namespace Outage.Tools.Core.Mime;
 /// The streaming linter: one forward pass over the octets of one message, fed in chunks of any size.
 /// Bytes become lines (a small state machine: CR, LF, CRLF), lines drive an explicit entity stack (no
 /// recursion on input depth, no backtracking). Memory is bounded: a line keeps at most <see cref="LineKeep"/>
-/// octets, a header field at most <see cref="FieldKeep"/>, the stack at most the nesting limit, the part list
-/// at most the parts limit, the findings at most MaxFindingsPerRule per rule.
+/// octets, a header field at most <see cref="FieldKeep"/>, the base64 fast path's window at most
+/// <see cref="WindowBytes"/>, the stack at most the nesting limit, the part list at most the parts limit, the
+/// findings at most MaxFindingsPerRule per rule.
 /// </summary>
 public sealed class MimeLinter
 {

@@ -29,9 +29,9 @@ public sealed class FastPathTests
     }
 
     private static (IReadOnlyList<MimeFinding> Findings, IReadOnlyList<MimePartInfo> Parts, long Bytes, long FastLines) Run(byte[] bytes, bool fast, int chunk,
-        MimeLintOptions? options = null)
+        MimeLintOptions? options = null, long baseOffset = 0, long firstLine = 1)
     {
-        var linter = new MimeLinter(options, "t", recordParts: true) { FastPaths = fast };
+        var linter = new MimeLinter(options, "t", baseOffset, firstLine, recordParts: true) { FastPaths = fast };
         if (chunk == 0)
         {
             linter.Feed(bytes, 0, bytes.Length);
@@ -64,14 +64,18 @@ public sealed class FastPathTests
     /// Fast paths on and off, whole and in the given chunk sizes (-1: sizes that vary from chunk to chunk): identical
     /// results. Returns the lines the fast paths took when fed whole.
     /// </summary>
-    internal static long AssertSameAsGeneralPath(byte[] bytes, MimeLintOptions? options = null, params int[] chunks)
+    internal static long AssertSameAsGeneralPath(byte[] bytes, MimeLintOptions? options = null, params int[] chunks) =>
+        AssertSameAsGeneralPath(bytes, options, 0, 1, chunks);
+
+    /// <summary>The same for a message that starts at <paramref name="baseOffset"/> and line <paramref name="firstLine"/> of its file (an mbox).</summary>
+    internal static long AssertSameAsGeneralPath(byte[] bytes, MimeLintOptions? options, long baseOffset, long firstLine, params int[] chunks)
     {
-        var reference = Run(bytes, fast: false, chunk: 0, options);
+        var reference = Run(bytes, fast: false, chunk: 0, options, baseOffset, firstLine);
         Assert.Equal(0, reference.FastLines);
         var fastLines = -1L;
         foreach (var chunk in new[] { 0 }.Concat(chunks))
         {
-            var fast = Run(bytes, fast: true, chunk, options);
+            var fast = Run(bytes, fast: true, chunk, options, baseOffset, firstLine);
             Assert.Equal(Findings(reference.Findings), Findings(fast.Findings));
             Assert.Equal(Parts(reference.Parts), Parts(fast.Parts));
             Assert.Equal(reference.Bytes, fast.Bytes);
@@ -234,6 +238,20 @@ public sealed class FastPathTests
         for (var limit = 900; limit < 1300; limit += 7)
         {
             Assert.True(AssertSameAsGeneralPath(bytes, new MimeLintOptions { SizeLimit = limit }, 64, 1000) > 190);
+        }
+    }
+
+    [Fact]
+    public void A_message_that_starts_inside_its_file_as_in_an_mbox()
+    {
+        var body = string.Concat(Enumerable.Range(0, 300).Select(k => Alphabet(76, k) + "\n")) + Alphabet(3, 1) + "=\n";
+        var (bytes, _) = Build(Head + Base64Head + body + "--b--\n", "\r\n");
+        foreach (var (baseOffset, firstLine) in new[] { (1L, 2L), (123_456_789L, 4_000_000L) })
+        {
+            var limits = new MimeLintOptions { SizeLimit = 10_000 };
+            Assert.Equal(300, AssertSameAsGeneralPath(bytes, limits, baseOffset, firstLine, 1000, 16384, -1));
+            var findings = Run(bytes, fast: true, chunk: 0, limits, baseOffset, firstLine).Findings;
+            Assert.Contains(findings, f => f.Rule == "size-limit" && f.Offset == baseOffset + 10_000);
         }
     }
 

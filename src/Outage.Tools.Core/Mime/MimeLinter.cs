@@ -186,12 +186,13 @@ public sealed class MimeLinter
     /// alphabet), no padding. All <see cref="EndLine"/> and <see cref="Base64Line"/> would do is count, and that
     /// is all this does, eight octets at a time. It stops at the line start of the first line that is anything
     /// else (padding, white space, a delimiter, a foreign octet, a line the chunk ends inside) and returns that
-    /// position; the general path then reads that line from its first octet, so at most one line (at most 999
-    /// octets) is looked at twice. Called only at a line start, with the line-break style known.
+    /// position; the general path then reads that line from its first octet. So only octets of the line where
+    /// it stops (at most 999) are read again, and those of a line across the window's end once more.
+    /// Called only at a line start, with the line-break style known.
     /// <para>
-    /// The octets are read as 64-bit words from a copy of the chunk in a fixed window (<see cref="Window"/>):
-    /// netstandard2.0 has no safe way to read a word straight from a byte array except BitConverter, whose call
-    /// per word cost more than the copy (docs/performance.md, Mime).
+    /// The octets are read as 64-bit words from a copy of the chunk in a window of at most
+    /// <see cref="WindowBytes"/>: netstandard2.0 has no safe way to read a word straight from a byte array except
+    /// BitConverter, whose call per word cost more than the copy (docs/performance.md, Mime).
     /// </para>
     /// </summary>
     [MethodImpl(AggressiveOptimization)]

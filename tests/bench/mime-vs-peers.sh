@@ -2,12 +2,16 @@
 # Whole-process comparison of `outage mime lint` with the peers of ../shared/bench/mime (Python email
 # policy.default and compat32, Node mailparser), on the corpus that gen_corpus.py writes, in one run.
 #
-#   tests/bench/mime-vs-peers.sh [--sets small,large,huge] [--work DIR] [--peers python-default,python-compat32,node-mailparser]
+#   tests/bench/mime-vs-peers.sh [--sets small,large,huge] [--work DIR] [--reps N]
+#                                [--peers python-default,python-compat32,node-mailparser]
 #
 # The corpus and a scratch copy of the peer bench (with node_modules) go to --work (default tests/.work/mime,
-# which is gitignored); nothing is written to the repository or to ../shared. Each run is pinned to one CPU
-# (taskset -c 0) so figures are single-thread; `outage` additionally runs with every core (--throttle-limit).
-# Prints wall seconds, MB/s and peak RSS per tool and the ratio peer/outage.
+# which is gitignored); nothing is written to the repository or to ../shared. `outage` is published as it
+# ships for one platform: ReadyToRun code for this machine's runtime identifier (dotnet publish -r linux-x64
+# -p:PublishReadyToRun=true). Each run is pinned to one CPU (taskset -c 0) so figures are single-thread;
+# `outage` additionally runs with every core (default --throttle-limit). Each tool runs --reps times (default
+# 1); the run with the median wall time is printed: wall seconds, CPU seconds (user + sys), MB/s of wall time,
+# peak RSS, and the ratio tool time / outage (1 thread) time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 shared="${OUTAGE_SHARED:-$here/../shared}"
@@ -17,12 +21,14 @@ bench="$shared/bench/mime"
 sets=small,huge
 work="$here/tests/.work/mime"
 peers=python-default,python-compat32,node-mailparser
+reps=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --sets) sets="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --peers) peers="$2"; shift 2 ;;
-    *) echo "usage: $0 [--sets small,large,huge] [--work DIR] [--peers LIST]" >&2; exit 2 ;;
+    --reps) reps="$2"; shift 2 ;;
+    *) echo "usage: $0 [--sets small,large,huge] [--work DIR] [--reps N] [--peers LIST]" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$work"
@@ -31,7 +37,17 @@ for s in ${sets//,/ }; do
   [ -d "$corpus/$s" ] || python3 "$bench/gen_corpus.py" --out "$corpus" --sets "$s" --no-hash --jobs 1 >&2
 done
 
-dotnet publish "$here/src/Outage.Tools.Cli" -c Release -o "$work/outage" >/dev/null
+# Published as it ships for one platform: ReadyToRun (precompiled) code halves the start-up (docs/performance.md).
+case "$(uname -m)" in
+  x86_64) rid=linux-x64 ;;
+  aarch64|arm64) rid=linux-arm64 ;;
+  *) rid="" ;;
+esac
+if [ -n "$rid" ]; then
+  dotnet publish "$here/src/Outage.Tools.Cli" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/outage" >/dev/null
+else
+  dotnet publish "$here/src/Outage.Tools.Cli" -c Release -o "$work/outage" >/dev/null
+fi
 outage="$work/outage/outage"
 
 if [[ ",$peers," == *",node-"* ]] && [ ! -d "$work/peers/node_modules" ]; then
@@ -45,36 +61,43 @@ if [[ ",$peers," == *",node-"* ]] && [ ! -d "$work/peers/node_modules" ]; then
 fi
 [ -d "$work/peers/bench" ] || { mkdir -p "$work/peers"; cp -r "$bench/bench" "$work/peers/"; }
 
-# run LABEL CMD... -> prints "LABEL wall_s rss_mib"
+# run CMD... -> prints "wall_s cpu_s rss_mib" of one run
 run() {
-  local label="$1"; shift
   local t; t="$(mktemp)"
-  /usr/bin/time -v -o "$t" "$@" >/dev/null 2>&1 || true
-  local wall rss
-  wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$t")"
-  rss="$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$t")"
+  /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >/dev/null 2>&1 || true
+  awk 'END {printf "%s %.2f %.1f\n", $1, $2 + $3, $4 / 1024}' "$t"
   rm -f "$t"
-  echo "$label $wall $rss"
 }
 
-printf '%-8s %-22s %10s %10s %12s %12s\n' set tool wall_s MB/s peak_MiB "ratio(vs us)"
+# measure CMD... -> the run of median wall time out of $reps
+measure() {
+  local k
+  for ((k = 0; k < reps; k++)); do run "$@"; done | sort -n | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'
+}
+
+row() { # SET TOOL WALL CPU RSS MB RATIO
+  printf '%-8s %-22s %8.3f %8.2f %9.1f %10s %12s\n' "$1" "$2" "$3" "$4" "$(awk -v m="$6" -v w="$3" 'BEGIN{print m/w}')" "$5" "$7"
+}
+
+printf '%-8s %-22s %8s %8s %9s %10s %12s\n' set tool wall_s cpu_s MB/s peak_MiB "ratio(vs us)"
 for s in ${sets//,/ }; do
   dir="$corpus/$s"
   find "$dir" -type f -exec cat {} + >/dev/null   # warm the page cache
   mb="$(du -sb "$dir" | awk '{print $1/1e6}')"
-  read -r _ ours ours_rss < <(run outage taskset -c 0 "$outage" mime lint --recurse --throttle-limit 1 --format json "$dir")
-  printf '%-8s %-22s %10.3f %10.1f %12s %12s\n' "$s" "outage (1 thread)" "$ours" "$(awk -v m="$mb" -v w="$ours" 'BEGIN{print m/w}')" "$ours_rss" 1.0
-  read -r _ all all_rss < <(run outage-all "$outage" mime lint --recurse --format json "$dir")
-  printf '%-8s %-22s %10.3f %10.1f %12s %12s\n' "$s" "outage (all cores)" "$all" "$(awk -v m="$mb" -v w="$all" 'BEGIN{print m/w}')" "$all_rss" "$(awk -v a="$all" -v o="$ours" 'BEGIN{printf "%.2f", a/o}')"
+  read -r ours ours_cpu ours_rss < <(measure taskset -c 0 "$outage" mime lint --recurse --throttle-limit 1 --format json "$dir")
+  row "$s" "outage (1 thread)" "$ours" "$ours_cpu" "$ours_rss" "$mb" 1.0
+  read -r all all_cpu all_rss < <(measure "$outage" mime lint --recurse --format json "$dir")
+  row "$s" "outage (all cores)" "$all" "$all_cpu" "$all_rss" "$mb" "$(awk -v a="$all" -v o="$ours" 'BEGIN{printf "%.2f", a/o}')"
   for p in ${peers//,/ }; do
     case "$p" in
       python-default) cmd=(python3 "$work/peers/bench/bench_py.py" default "$dir") ;;
       python-compat32) cmd=(python3 "$work/peers/bench/bench_py.py" compat32 "$dir") ;;
       node-mailparser) [ -d "$work/peers/node_modules" ] || continue; cmd=(node "$work/peers/bench/bench_node.mjs" mailparser "$dir") ;;
       node-postal-mime) [ -d "$work/peers/node_modules" ] || continue; cmd=(node "$work/peers/bench/bench_node.mjs" postal-mime "$dir") ;;
+      none) continue ;;
       *) echo "unknown peer $p" >&2; continue ;;
     esac
-    read -r _ w r < <(run "$p" taskset -c 0 "${cmd[@]}")
-    printf '%-8s %-22s %10.3f %10.1f %12s %12s\n' "$s" "$p" "$w" "$(awk -v m="$mb" -v w="$w" 'BEGIN{print m/w}')" "$r" "$(awk -v a="$w" -v o="$ours" 'BEGIN{printf "%.1f", a/o}')"
+    read -r w c r < <(measure taskset -c 0 "${cmd[@]}")
+    row "$s" "$p" "$w" "$c" "$r" "$mb" "$(awk -v a="$w" -v o="$ours" 'BEGIN{printf "%.1f", a/o}')"
   done
 done

@@ -2,6 +2,8 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Threading;
 
 namespace Outage.Tools.Cli;
 
@@ -11,7 +13,50 @@ namespace Outage.Tools.Cli;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            return Run(args, Console.Out, Console.Error);
+        }
+
+        // Redirected to a file or a pipe: buffer standard output (as C stdio does) instead of one write(2) per line,
+        // which cost about 10 % of a 20,000-file lint (docs/performance.md). A timer flushes what is buffered every
+        // 100 ms, so a slow stream (queue watch, a long probe) still shows each line promptly.
+        var encoding = Console.OutputEncoding.CodePage == 65001 ? new UTF8Encoding(false) : Console.OutputEncoding;
+        using var buffered = new StreamWriter(Console.OpenStandardOutput(), encoding, 64 * 1024) { AutoFlush = false };
+        var stdout = TextWriter.Synchronized(buffered);
+        var timer = new Timer(_ => FlushQuietly(stdout), null, 100, 100);
+        try
+        {
+            return Run(args, stdout, Console.Error);
+        }
+        finally
+        {
+            using (var stopped = new ManualResetEvent(false))
+            {
+                // Wait for a flush in progress before the writer goes away.
+                if (timer.Dispose(stopped))
+                {
+                    stopped.WaitOne(TimeSpan.FromSeconds(5));
+                }
+            }
+
+            FlushQuietly(stdout);
+        }
+    }
+
+    private static void FlushQuietly(TextWriter writer)
+    {
+        try
+        {
+            writer.Flush();
+        }
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException)
+        {
+            // The reader went away (a closed pipe): nothing more can be shown, and the exit code still tells.
+        }
+    }
 
     /// <summary>Runs the CLI with the given streams (tests call this in-process as well as the real binary).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

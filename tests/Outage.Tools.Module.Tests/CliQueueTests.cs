@@ -108,3 +108,45 @@ public sealed class CliQueueTests
         }
     }
 }
+
+/// <summary>Standard output into a pipe is buffered, yet a slow stream still shows each line as it happens.</summary>
+public sealed class CliStreamingOutputTests
+{
+    [Fact]
+    public async Task Watch_into_a_pipe_shows_the_first_sample_before_the_run_ends()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repo.Root,
+        };
+        foreach (var arg in new[]
+        {
+            Repo.CliAssembly, "queue", "watch", "--postqueue-json", Repo.PathOf("samples", "queue", "postqueue-20261120T235756Z.jsonl"),
+            "--interval", "3s", "--count", "2", "--format", "json",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var first = await process.StandardOutput.ReadLineAsync();
+
+        // The second sample comes 3 s after the first. Had the output waited for the end of the run (or for a full
+        // buffer), both lines would arrive together and the second would already be there to read.
+        var second = process.StandardOutput.ReadLineAsync();
+        var secondAlreadyThere = second.IsCompleted;
+        var secondLine = await second;
+        var rest = await process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "outage queue watch did not end");
+        Assert.False(secondAlreadyThere, "the first sample was not shown before the second was taken");
+        Assert.Equal(0, process.ExitCode);
+        Assert.StartsWith("{\"source\":\"PostqueueJson\"", first, StringComparison.Ordinal);
+        Assert.StartsWith("{\"source\":\"PostqueueJson\"", secondLine, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, rest.Trim());
+        Assert.Equal(string.Empty, await stderr);
+    }
+}

@@ -30,6 +30,9 @@ public sealed class MimeLinter
     private byte[] _line = new byte[1024];
     private int _keep;
     private long _lineLen;
+
+    // Whether the line being ended had a line break (not the end of the input).
+    private bool _terminated;
     private long _lineStart;
     private long _lineNo;
     private long _firstNul = -1;
@@ -263,6 +266,11 @@ public sealed class MimeLinter
                 count += j - i;
                 lastEnd = j;
                 lastLine = lineNo;
+                if (e.DecodeCheck && !e.ReportedDecode)
+                {
+                    // Base64 text: its octets are checked against the charset here too.
+                    DecodeBase64(e, buffer, i, j, bufferBase, lineNo);
+                }
             }
 
             lineNo++;
@@ -461,6 +469,7 @@ public sealed class MimeLinter
 
     private void EndLine(int terminator)
     {
+        _terminated = terminator != 0;
         var start = _lineStart;
         var len = _lineLen;
         var top = Top;
@@ -963,7 +972,12 @@ public sealed class MimeLinter
         e.Kind = Kind.Leaf;
         e.IsText = e.MainType == "text";
         var cs = e.Charset ?? (e.IsText ? "us-ascii" : null);
-        e.CheckUtf8 = e.IsText && (cte == "7bit" || cte == "8bit" || cte == "binary") && cs is not null && (cs == "utf-8" || cs == "utf8" || cs == "us-ascii");
+        var checkedCharset = cs is not null && (cs == "utf-8" || cs == "utf8" || cs == "us-ascii");
+        e.CheckUtf8 = e.IsText && (cte == "7bit" || cte == "8bit" || cte == "binary") && checkedCharset;
+
+        // Text sent as base64 or quoted-printable is decoded as it streams and the octets checked against the
+        // charset too (RFC 2046 §4.1.2): a transfer encoding does not make invalid UTF-8 valid.
+        e.DecodeCheck = e.IsText && (cte == "base64" || cte == "quoted-printable") && checkedCharset;
         e.AsciiOnly = cs == "us-ascii";
         _base64Next = FastPaths && _style != 0 && BitConverter.IsLittleEndian && InBase64Body(e);
     }
@@ -1045,6 +1059,18 @@ public sealed class MimeLinter
 
     private void Base64Line(Entity e)
     {
+        if (e.DecodeCheck && !e.ReportedDecode)
+        {
+            if (_lineLen > _keep)
+            {
+                e.DecodeCheck = false; // a line too long to keep whole (line-too-long says so): the check stops here
+            }
+            else
+            {
+                DecodeBase64Text(e);
+            }
+        }
+
         if (e.B64Pad == 0)
         {
             // Fast path: a line of alphabet characters only.
@@ -1126,6 +1152,13 @@ public sealed class MimeLinter
 
     private void EndLeaf(Entity e, long end)
     {
+        if (e.DecodeCheck && !e.ReportedDecode && e.Utf8.Need > 0)
+        {
+            e.ReportedDecode = true;
+            Add("charset-decode-error", e.Utf8.Start, e.Utf8.StartLine, e.Path, null,
+                "The text ends inside a UTF-8 sequence although the part declares charset utf-8.");
+        }
+
         if (e.InHeader || e.Encoding != TransferEncoding.Base64)
         {
             return;
@@ -1149,6 +1182,170 @@ public sealed class MimeLinter
         }
     }
 
+    /// <summary>
+    /// Decodes one line of a base64 text part (RFC 2045 §6.8: 6 bits per alphabet character, white space and
+    /// foreign characters skipped, '=' ends the data) and feeds the octets to the charset check; the finding
+    /// points at the character that completes the offending octet.
+    /// </summary>
+    private void DecodeBase64Text(Entity e) => DecodeBase64(e, _line, 0, _keep, _lineStart, _lineNo);
+
+    private void DecodeBase64(Entity e, byte[] source, int from, int to, long sourceBase, long lineNo)
+    {
+        // The accumulator and bit count live in locals; only an octet over 0x7F, or one inside a multi-octet
+        // sequence, goes through the charset check (ASCII text costs a table lookup and a shift per character).
+        var acc = e.B64Acc;
+        var bits = e.B64Bits;
+        if (bits < 0)
+        {
+            return; // after the padding
+        }
+
+        var table = B64Values;
+        for (var x = from; x < to; x++)
+        {
+            int v = table[source[x]];
+            if (v >= 64)
+            {
+                if (v == PadValue)
+                {
+                    bits = -1; // '=': the data has ended
+                    break;
+                }
+
+                continue; // white space or a foreign character (base64-invalid reports it)
+            }
+
+            acc = ((acc << 6) | v) & 0x3FFF;
+            bits += 6;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                var octet = (acc >> bits) & 0xFF;
+                if ((octet >= 0x80 || e.Utf8.Need > 0) && !FeedText(e, (byte)octet, sourceBase + x, lineNo, "base64"))
+                {
+                    break;
+                }
+            }
+        }
+
+        e.B64Acc = acc;
+        e.B64Bits = bits;
+    }
+
+    private const byte PadValue = 65;
+
+    /// <summary>RFC 2045 §6.8 Table 1: the value of each base64 character; 64 = not in the alphabet, 65 = '='.</summary>
+    private static readonly byte[] B64Values = BuildB64Values();
+
+    private static byte[] BuildB64Values()
+    {
+        var t = new byte[256];
+        for (var i = 0; i < 256; i++)
+        {
+            t[i] = 64;
+        }
+
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (var i = 0; i < alphabet.Length; i++)
+        {
+            t[alphabet[i]] = (byte)i;
+        }
+
+        t['='] = PadValue;
+        return t;
+    }
+
+    /// <summary>
+    /// Decodes one line of a quoted-printable text part (RFC 2045 §6.7: "=XX" is an octet, "=" at the end is a
+    /// soft line break, otherwise the line break is a CRLF of the text) and feeds the octets to the charset check.
+    /// </summary>
+    private void DecodeQpText(Entity e, int len)
+    {
+        // Between sequences plain ASCII needs no check, so when the line holds no literal octet over 0x7F (the
+        // line scan already knows) the loop jumps from one '=' to the next with a vectorized search.
+        var line = _line;
+        var utf8 = e.Utf8;
+        var noHigh = _first8 < 0 || _first8 - _lineStart >= len;
+        var x = 0;
+        while (x < len)
+        {
+            var c = line[x];
+            if (c == '=')
+            {
+                if (x == len - 1)
+                {
+                    return; // soft line break: the text goes on on the next line
+                }
+
+                if (x + 2 < len && IsHex(line[x + 1]) && IsHex(line[x + 2]))
+                {
+                    c = (byte)((HexValue(line[x + 1]) << 4) | HexValue(line[x + 2]));
+                    if ((c >= 0x80 || utf8.Need > 0) && !FeedText(e, c, _lineStart + x, _lineNo, "quoted-printable"))
+                    {
+                        return;
+                    }
+
+                    x += 3;
+                    continue;
+                }
+            }
+            else if (c < 0x80 && utf8.Need == 0)
+            {
+                if (noHigh)
+                {
+                    var next = Array.IndexOf(line, (byte)'=', x, len - x);
+                    x = next < 0 ? len : next;
+                }
+                else
+                {
+                    x++;
+                }
+
+                continue;
+            }
+
+            if (!FeedText(e, c, _lineStart + x, _lineNo, "quoted-printable"))
+            {
+                return;
+            }
+
+            x++;
+        }
+
+        if (_terminated && utf8.Need > 0)
+        {
+            FeedText(e, (byte)'\r', _lineStart + len, _lineNo, "quoted-printable");
+        }
+    }
+
+    private static int HexValue(byte c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+    /// <summary>One decoded octet of a text part through the streaming charset check; false once it has failed.</summary>
+    private bool FeedText(Entity e, byte octet, long offset, long line, string encoding)
+    {
+        var ok = e.AsciiOnly ? octet < 0x80 : e.Utf8.Feed(octet);
+        if (e.Utf8.Need > 0 && e.Utf8.Start < 0)
+        {
+            e.Utf8.Start = offset;
+            e.Utf8.StartLine = line;
+        }
+        else if (e.Utf8.Need == 0)
+        {
+            e.Utf8.Start = -1;
+        }
+
+        if (ok)
+        {
+            return true;
+        }
+
+        e.ReportedDecode = true;
+        Add("charset-decode-error", offset, line, e.Path, null, e.AsciiOnly
+            ? $"The {encoding} content decodes to a non-ASCII octet (0x{octet:X2}) in a us-ascii text part."
+            : $"The {encoding} content decodes to text that is not valid UTF-8 (octet 0x{octet:X2}) although the part declares charset utf-8.");
+        return false;
+    }
+
     /// <summary>RFC 2045 §6.7: '=' is followed by two hex digits or ends the line; encoded lines are at most 76 characters.</summary>
     private void QpLine(Entity e)
     {
@@ -1161,6 +1358,18 @@ public sealed class MimeLinter
         while (len > 0 && (_line[len - 1] == ' ' || _line[len - 1] == '\t'))
         {
             len--;
+        }
+
+        if (e.DecodeCheck && !e.ReportedDecode)
+        {
+            if (_lineLen > _keep)
+            {
+                e.DecodeCheck = false; // a line too long to keep whole (line-too-long says so): the check stops here
+            }
+            else
+            {
+                DecodeQpText(e, len);
+            }
         }
 
         for (var x = 0; x < len; x++)
@@ -1286,6 +1495,61 @@ public sealed class MimeLinter
         return true;
     }
 
+    /// <summary>
+    /// Streaming UTF-8 validation, octet by octet, with the well-formed sequences of RFC 3629 §4 (no overlongs,
+    /// no surrogates, nothing above U+10FFFF): <see cref="Need"/> continuation octets are still expected, each in
+    /// [<see cref="Lo"/>, <see cref="Hi"/>].
+    /// </summary>
+    internal sealed class Utf8Stream
+    {
+        public int Need { get; private set; }
+
+        public long Start { get; set; }
+
+        public long StartLine { get; set; }
+
+        private byte Lo { get; set; }
+
+        private byte Hi { get; set; }
+
+        public bool Feed(byte c)
+        {
+            if (Need > 0)
+            {
+                if (c < Lo || c > Hi)
+                {
+                    Need = 0;
+                    return false;
+                }
+
+                Need--;
+                Lo = 0x80;
+                Hi = 0xBF;
+                return true;
+            }
+
+            (Need, Lo, Hi) = c switch
+            {
+                < 0x80 => (0, (byte)0, (byte)0),
+                >= 0xC2 and <= 0xDF => (1, (byte)0x80, (byte)0xBF),
+                0xE0 => (2, (byte)0xA0, (byte)0xBF),
+                0xED => (2, (byte)0x80, (byte)0x9F),
+                >= 0xE1 and <= 0xEF => (2, (byte)0x80, (byte)0xBF),
+                0xF0 => (3, (byte)0x90, (byte)0xBF),
+                >= 0xF1 and <= 0xF3 => (3, (byte)0x80, (byte)0xBF),
+                0xF4 => (3, (byte)0x80, (byte)0x8F),
+                _ => (-1, (byte)0, (byte)0),
+            };
+            if (Need < 0)
+            {
+                Need = 0;
+                return false;
+            }
+
+            return true;
+        }
+    }
+
     internal enum TransferEncoding
     {
         None,
@@ -1379,6 +1643,16 @@ public sealed class MimeLinter
         public bool AsciiOnly { get; set; }
         public bool Reported8Bit { get; set; }
         public bool ReportedDecode { get; set; }
+
+        /// <summary>Base64 or quoted-printable text whose decoded octets are checked against the charset.</summary>
+        public bool DecodeCheck { get; set; }
+
+        /// <summary>Decoding state of base64 text: the bits not yet an octet, and how many (-1 after padding).</summary>
+        public int B64Acc { get; set; }
+
+        public int B64Bits { get; set; }
+
+        public Utf8Stream Utf8 { get; } = new() { Start = -1 };
         public long B64Count { get; set; }
         public int B64Pad { get; set; }
         public bool B64Reported { get; set; }

@@ -62,6 +62,16 @@ public sealed class MimeRuleFixtureTests
         Add("8bit-in-7bit", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nab^^\u00C3\u00A9\n");
         Add("charset-unknown", Head + Mv + "^^Content-Type: text/plain; charset=x-unknown-charset-42\n\nbody\n");
         Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nab^^\u00FFcd\n");
+
+        // Inside a transfer encoding the decoded octets are checked: "ab\xFFcd" in base64 ('/' completes 0xFF), the
+        // same in quoted-printable, a non-ASCII escape in us-ascii text, and base64 text that ends inside a sequence
+        // ("caf\xC3": the second 'w' completes the lead octet 0xC3 that nothing follows).
+        Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nYWL^^/Y2Q=\n");
+        Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nab^^=FFcd\n");
+        Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable\n\ncaf^^=E9\n");
+        Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nY2Fmw^^w==\n");
+        // A whole line of alphabet characters, which the base64 fast path takes ("ab\xFFcdefgh"), then the padded end.
+        Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nYWL^^/Y2RlZmdo\nQQ==\n");
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*=utf-8''%ZZ.pdf\n\nx\n");
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*0=a; filename*2=b\n\nx\n");
         Add("message-truncated", Head + "^^");

@@ -27,6 +27,30 @@ public sealed class WellFormedTests
         }
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(10)]
+    [InlineData(76)]
+    public void Utf8_text_in_base64_and_quoted_printable_is_well_formed_however_it_is_split(int lineLength)
+    {
+        // Multi-octet sequences cut across base64 lines, and across a quoted-printable soft line break.
+        var text = "Grüße aus Köln — 5 € for the café; 日本語 and 🙂 too.\n";
+        var b64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        var lines = Enumerable.Range(0, (b64.Length + lineLength - 1) / lineLength)
+            .Select(i => b64.Substring(i * lineLength, Math.Min(lineLength, b64.Length - (i * lineLength))));
+        var message = Head + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n" +
+            "--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + string.Join("\n", lines) + "\n" +
+            "--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe, caf=C3=\n=A9 =E2=82=AC=\n5 and =F0=9F=99=82\n" +
+            "--b\nContent-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable\n\na =3D b, soft=\nbreak\n" +
+            "--b--\n";
+        var (bytes, _) = Build(message, "\r\n");
+        foreach (var chunk in new[] { 0, 1, 7 })
+        {
+            var findings = Lint(bytes, chunk: chunk);
+            Assert.True(findings.Count == 0, Describe(findings));
+        }
+    }
+
     [Fact]
     public void Every_rule_passes_on_the_inline_well_formed_message()
     {

@@ -38,7 +38,7 @@ public sealed partial class DnsClient
     /// so only the queried server's datagrams arrive, ID and question checked — but they are driven from the
     /// caller's thread by one readiness wait (<see cref="Socket.Select"/>) over all sockets in flight, with no task,
     /// timer or thread-pool hop per query. This is what makes a bulk run fast (docs/performance.md). With
-    /// <see cref="DnsQueryOptions.UseTcp"/> every query goes through <see cref="QueryAsync"/> instead.
+    /// <see cref="DnsQueryOptions.UseTcp"/> (and after TC=1) an exchange runs as a TCP task that the same loop polls.
     /// Reads at most 4 × <paramref name="maxInFlight"/> items ahead, so memory stays bounded for any input length.
     /// </summary>
     public IEnumerable<DnsBatchItem> QueryMany(IEnumerable<DnsBatchItem> items, int maxInFlight, CancellationToken cancellationToken = default)
@@ -221,7 +221,12 @@ public sealed partial class DnsClient
                 }
             }
 
-            foreach (var x in expired ?? new List<Exchange>())
+            if (expired is null)
+            {
+                return;
+            }
+
+            foreach (var x in expired)
             {
                 var q = x.Item.Question!;
                 Fail(x, new DnsQueryException(DnsFailureKind.Timeout, x.ServerName,
@@ -280,7 +285,7 @@ public sealed partial class DnsClient
         {
             var q = x.Item.Question!;
             x.Id = NextId();
-            var query = DnsMessage.CreateQuery(x.Id, q, Options.Recursion, Options.UdpPayloadSize, Options.DnssecOk).ToArray();
+            var query = _client.EncodeQuery(x.Id, q);
             x.Tcp = _client.TcpAsync(Servers[x.ServerIndex], query, x.Id, q, _ct);
             _tcp.Add(x);
         }
@@ -354,7 +359,7 @@ public sealed partial class DnsClient
                 x.ServerName = _serverNames[x.ServerIndex];
                 x.Id = NextId();
                 x.Started = Stopwatch.GetTimestamp();
-                var query = DnsMessage.CreateQuery(x.Id, q, Options.Recursion, Options.UdpPayloadSize, Options.DnssecOk).ToArray();
+                var query = _client.EncodeQuery(x.Id, q);
                 if (Options.UseTcp)
                 {
                     x.Tcp = _client.TcpAsync(server, query, x.Id, q, _ct);

@@ -126,7 +126,7 @@ public sealed partial class DnsClient
         }
 
         var id = NextId();
-        var query = DnsMessage.CreateQuery(id, question, Options.Recursion, Options.UdpPayloadSize, Options.DnssecOk).ToArray();
+        var query = EncodeQuery(id, question);
         var sw = Stopwatch.StartNew();
         if (!Options.UseTcp)
         {
@@ -137,7 +137,7 @@ public sealed partial class DnsClient
             }
 
             id = NextId();
-            query = DnsMessage.CreateQuery(id, question, Options.Recursion, Options.UdpPayloadSize, Options.DnssecOk).ToArray();
+            query = EncodeQuery(id, question);
             var (tcp, tsize) = await TcpAsync(server, query, id, question, cancellationToken).ConfigureAwait(false);
             return new DnsResponse(tcp, DnsServerAddress.Format(server), DnsTransport.Tcp, tsize, sw.Elapsed, true);
         }
@@ -145,6 +145,10 @@ public sealed partial class DnsClient
         var (m, n) = await TcpAsync(server, query, id, question, cancellationToken).ConfigureAwait(false);
         return new DnsResponse(m, DnsServerAddress.Format(server), DnsTransport.Tcp, n, sw.Elapsed, false);
     }
+
+    /// <summary>The query message for one question with this client's RD, EDNS payload size and DO bit, as octets.</summary>
+    private byte[] EncodeQuery(ushort id, DnsQuestion question) =>
+        DnsMessage.CreateQuery(id, question, Options.Recursion, Options.UdpPayloadSize, Options.DnssecOk).ToArray();
 
     private ushort NextId()
     {

@@ -1009,6 +1009,12 @@ public sealed class MimeLinter
             return;
         }
 
+        if (e.DecodeCheck && _lineLen > _keep)
+        {
+            // A line too long to keep whole (line-too-long says so): decoding, and so the charset check, stops here.
+            e.DecodeCheck = false;
+        }
+
         var cte = e.Encoding;
         if (cte == TransferEncoding.SevenBit && _first8 >= 0 && !e.Reported8Bit)
         {
@@ -1061,14 +1067,7 @@ public sealed class MimeLinter
     {
         if (e.DecodeCheck && !e.ReportedDecode)
         {
-            if (_lineLen > _keep)
-            {
-                e.DecodeCheck = false; // a line too long to keep whole (line-too-long says so): the check stops here
-            }
-            else
-            {
-                DecodeBase64Text(e);
-            }
+            DecodeBase64(e, _line, 0, _keep, _lineStart, _lineNo);
         }
 
         if (e.B64Pad == 0)
@@ -1183,12 +1182,11 @@ public sealed class MimeLinter
     }
 
     /// <summary>
-    /// Decodes one line of a base64 text part (RFC 2045 §6.8: 6 bits per alphabet character, white space and
-    /// foreign characters skipped, '=' ends the data) and feeds the octets to the charset check; the finding
-    /// points at the character that completes the offending octet.
+    /// Decodes base64 text of a part — one kept line, or a clean line the fast path takes straight from the chunk
+    /// (<paramref name="sourceBase"/> is the stream offset of <paramref name="source"/>[0]) — (RFC 2045 §6.8: 6 bits
+    /// per alphabet character, white space and foreign characters skipped, '=' ends the data) and feeds the octets
+    /// to the charset check; the finding points at the character that completes the offending octet.
     /// </summary>
-    private void DecodeBase64Text(Entity e) => DecodeBase64(e, _line, 0, _keep, _lineStart, _lineNo);
-
     private void DecodeBase64(Entity e, byte[] source, int from, int to, long sourceBase, long lineNo)
     {
         // The accumulator and bit count live in locals; only an octet over 0x7F, or one inside a multi-octet
@@ -1362,14 +1360,7 @@ public sealed class MimeLinter
 
         if (e.DecodeCheck && !e.ReportedDecode)
         {
-            if (_lineLen > _keep)
-            {
-                e.DecodeCheck = false; // a line too long to keep whole (line-too-long says so): the check stops here
-            }
-            else
-            {
-                DecodeQpText(e, len);
-            }
+            DecodeQpText(e, len);
         }
 
         for (var x = 0; x < len; x++)

@@ -11,50 +11,15 @@ namespace Outage.Tools.Core.Tests.Dns;
 /// </summary>
 public sealed class HostileServerTests
 {
-    /// <summary>A UDP server that sends every reply of <paramref name="replies"/> to each query it gets.</summary>
-    private static (Socket Socket, Task Loop) UdpServer(Func<DnsMessage, IEnumerable<byte[]>> replies, CancellationToken ct)
-    {
-        var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var loop = Task.Run(async () =>
-        {
-            var buf = new byte[2048];
-            for (var i = 0; i < 20 && !ct.IsCancellationRequested; i++)
-            {
-                SocketReceiveFromResult r;
-                try
-                {
-                    r = await s.ReceiveFromAsync(buf, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                var query = DnsMessage.Parse(buf, 0, r.ReceivedBytes);
-                foreach (var reply in replies(query))
-                {
-                    await s.SendToAsync(reply, SocketFlags.None, r.RemoteEndPoint);
-                }
-            }
-        }, ct);
-        return (s, loop);
-    }
-
-    private static DnsClient Client(Socket server, int timeoutMs = 1500, bool tcp = false) =>
-        new(new[] { (IPEndPoint)server.LocalEndPoint! }, new DnsQueryOptions { Timeout = TimeSpan.FromMilliseconds(timeoutMs), Retries = 0, UseTcp = tcp });
+    private static DnsClient Client(UdpTestServer server, int timeoutMs = 1500, bool tcp = false) =>
+        new(new[] { server.EndPoint }, new DnsQueryOptions { Timeout = TimeSpan.FromMilliseconds(timeoutMs), Retries = 0, UseTcp = tcp });
 
     [Fact]
     public async Task Wrong_id_wrong_question_garbage_and_loops_are_ignored_and_the_real_answer_taken()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var (socket, loop) = UdpServer(UdpTestServer.ForgedThenReal, cts.Token);
-        using (socket)
-        {
-            var r = await Client(socket).QueryAsync("victim.example", DnsRecordType.A);
-            Assert.Equal("192.0.2.1", Assert.Single(r.Answer).Data);
-            cts.Cancel();
-        }
+        using var server = new UdpTestServer(UdpTestServer.ForgedThenReal, maxQueries: 20);
+        var r = await Client(server).QueryAsync("victim.example", DnsRecordType.A);
+        Assert.Equal("192.0.2.1", Assert.Single(r.Answer).Data);
     }
 
     [Fact]
@@ -84,14 +49,9 @@ public sealed class HostileServerTests
     [Fact]
     public async Task Only_forged_replies_end_in_a_timeout_not_a_trusted_answer()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var (socket, _) = UdpServer(q => new[] { UdpTestServer.Answer(q, id: (ushort)(q.Id + 1)), UdpTestServer.Answer(q, qname: "other.example."), UdpTestServer.CompressionLoop(q.Id) }, cts.Token);
-        using (socket)
-        {
-            var ex = await Assert.ThrowsAsync<DnsQueryException>(() => Client(socket, 400).QueryAsync("victim.example", DnsRecordType.A));
-            Assert.Equal(DnsFailureKind.Timeout, ex.Kind);
-            cts.Cancel();
-        }
+        using var server = new UdpTestServer(q => new[] { UdpTestServer.Answer(q, id: (ushort)(q.Id + 1)), UdpTestServer.Answer(q, qname: "other.example."), UdpTestServer.CompressionLoop(q.Id) }, maxQueries: 20);
+        var ex = await Assert.ThrowsAsync<DnsQueryException>(() => Client(server, 400).QueryAsync("victim.example", DnsRecordType.A));
+        Assert.Equal(DnsFailureKind.Timeout, ex.Kind);
     }
 
     [Fact]
@@ -133,21 +93,18 @@ public sealed class HostileServerTests
     public async Task Tc_reply_over_udp_falls_back_to_tcp()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var (socket, _) = UdpServer(q =>
+        using var server = new UdpTestServer(q =>
         {
             var m = new DnsMessage { Id = q.Id, IsResponse = true, Truncated = true };
             m.Questions.Add(q.Questions[0]);
             return new[] { m.ToArray() };
-        }, cts.Token);
-        using var listener = new TcpListener(IPAddress.Loopback, ((IPEndPoint)socket.LocalEndPoint!).Port);
+        }, maxQueries: 20);
+        using var listener = new TcpListener(IPAddress.Loopback, server.EndPoint.Port);
         listener.Start();
         var serve = TcpTestServer.Serve(listener, 1, q => UdpTestServer.Answer(q, address: "192.0.2.99"), cts.Token);
-        using (socket)
-        {
-            var r = await Client(socket).QueryAsync("victim.example", DnsRecordType.A);
-            Assert.Equal(DnsTransport.Tcp, r.Transport);
-            Assert.Equal("192.0.2.99", Assert.Single(r.Answer).Data);
-            cts.Cancel();
-        }
+        var r = await Client(server).QueryAsync("victim.example", DnsRecordType.A);
+        Assert.Equal(DnsTransport.Tcp, r.Transport);
+        Assert.Equal("192.0.2.99", Assert.Single(r.Answer).Data);
+        cts.Cancel();
     }
 }

@@ -10,7 +10,7 @@
       Build    dotnet build of the solution, then stages out/Outage.Tools/ from the allow-list
                tools/module-files.txt; a missing file fails the build.
       Test     the xunit suites, then the Pester 5 suites (tests/pester) in a fresh pwsh process
-               against the staged module.
+               against the staged module (Pester 5.7.1 is restored from NuGet when none is installed).
       Package  out/Outage.Tools.zip, importable into an Azure Automation account (the zip, the folder
                inside it and the .psd1 share the name Outage.Tools; no version subfolder), and a .nupkg
                for a PowerShell repository (out/repository/Outage.Tools.<version>.nupkg).
@@ -94,12 +94,20 @@ function Invoke-Test {
     if (-not $pwsh) {
         $pwsh = (Get-Command powershell -ErrorAction Stop).Source
     }
+    # Pester 5: an installed one, else the NuGet package restored into tests/.work/packages (its tools/ folder is the module).
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0.0' | Sort-Object Version -Descending | Select-Object -First 1
+    if ($pester) {
+        $pesterPath = $pester.Path
+    }
+    else {
+        $packages = Join-Path $repo 'tests/.work/packages'
+        Invoke-Native dotnet @('restore', (Join-Path $repo 'tools/pester/Pester.Download.csproj'), '--packages', $packages, '-nologo')
+        $pesterPath = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+        if (-not (Test-Path -LiteralPath $pesterPath)) { throw "Pester 5.7.1 was not restored to $pesterPath." }
+    }
     $script = @"
 `$ErrorActionPreference = 'Stop'
-if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0.0')) {
-    throw 'Pester 5 is not installed: Install-Module Pester -MinimumVersion 5.0.0 -Scope CurrentUser'
-}
-Import-Module Pester -MinimumVersion 5.0.0
+Import-Module '$pesterPath'
 `$env:OUTAGE_TOOLS_MODULE = '$(Join-Path $staged 'Outage.Tools.psd1')'
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$(Join-Path $repo 'tests/pester')'

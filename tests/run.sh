@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs the real peers the suites need (as root on Debian), builds, runs every suite
 # (xunit: Core with real servers, module contract, CLI end to end), parses every PowerShell file with a real
-# PowerShell grammar, stages the module, runs Pester where pwsh and Pester 5 exist, and prints one closing
-# line "N passed, N failed, N skipped". Exits non-zero on any failure.
+# PowerShell grammar, stages the module, installs pwsh 7.6.9 and Pester 5.7.1 when missing and runs every
+# Pester file in real PowerShell, and prints one closing line "N passed, N failed, N skipped" (Pester counted).
+# Exits non-zero on any failure.
 #
 #   tests/run.sh                 everything
 #   tests/run.sh --no-install    do not install peers (tests that need a missing peer fail with a hint)
@@ -93,24 +94,33 @@ fi
 step "staging out/Outage.Tools from tools/module-files.txt"
 if bash tools/stage-module.sh Release; then passed=$((passed + 1)); else fail_step "module staging"; fi
 
-# 6. Pester, where PowerShell exists.
-step "Pester (tests/pester)"
-pester_files=$(ls tests/pester/*.Tests.ps1 2>/dev/null | wc -l)
-if command -v pwsh >/dev/null && pwsh -NoProfile -Command 'if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge 5.0.0)) { exit 1 }' >/dev/null 2>&1; then
-    OUTAGE_TOOLS_MODULE="$repo/out/Outage.Tools/Outage.Tools.psd1" pwsh -NoProfile -NonInteractive -Command "
-        \$c = New-PesterConfiguration; \$c.Run.Path = '$repo/tests/pester'; \$c.Run.PassThru = \$true; \$c.Output.Verbosity = 'Detailed'
+# 6. Pester in real PowerShell: pwsh 7.6.9 and Pester 5.7.1 are installed when missing (tools/pester/setup.sh);
+#    a failed install is a failure, never a skip. Every file in tests/pester runs against the staged module.
+step "Pester (tests/pester) in real PowerShell"
+if setup=$(bash tools/pester/setup.sh); then
+    eval "$setup"
+    echo "pwsh: $PWSH ($("$PWSH" -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()')), Pester: $PESTER"
+    OUTAGE_TOOLS_MODULE="$repo/out/Outage.Tools/Outage.Tools.psd1" "$PWSH" -NoProfile -NonInteractive -Command "
+        \$ErrorActionPreference = 'Stop'
+        Import-Module '$PESTER'
+        \$c = New-PesterConfiguration
+        \$c.Run.Path = '$repo/tests/pester'; \$c.Run.PassThru = \$true
+        \$c.Output.Verbosity = 'Detailed'; \$c.Output.RenderMode = 'Plaintext'
+        \$c.TestResult.Enabled = \$true; \$c.TestResult.OutputPath = '$results/pester.xml'
         \$r = Invoke-Pester -Configuration \$c
-        \"pester: \$(\$r.PassedCount) passed, \$(\$r.FailedCount) failed, \$(\$r.SkippedCount) skipped\"" | tee "$results/pester.txt"
-    line=$(grep '^pester: ' "$results/pester.txt" | tail -1)
-    p=$(echo "$line" | sed 's/^pester: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1/')
-    f=$(echo "$line" | sed 's/^pester: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\2/')
-    s=$(echo "$line" | sed 's/^pester: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\3/')
-    if [ -z "$line" ]; then fail_step "Pester did not report"; else passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s)); fi
+        # A file that fails before its tests run (discovery, BeforeAll) counts as one failure.
+        \$broken = @(\$r.Containers | Where-Object { \$_.Result -eq 'Failed' -and \$_.FailedCount -eq 0 }).Count
+        \"pester: \$(\$r.PassedCount) passed, \$(\$r.FailedCount + \$broken) failed, \$(\$r.SkippedCount + \$r.NotRunCount) skipped\"" 2>&1 | tee "$results/pester.txt"
+    line=$(grep -E '^pester: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$results/pester.txt" | tail -1)
+    if [ -z "$line" ]; then
+        fail_step "Pester did not report (see above)"
+    else
+        read -r p f s < <(echo "$line" | sed -E 's/^pester: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/')
+        passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+        echo "Pester: $p passed, $f failed, $s skipped"
+    fi
 else
-    echo "Pester NOT RUN: pwsh with Pester 5 is not installed on this machine, so the $pester_files Pester files were"
-    echo "not executed (they are counted as skipped, never as passed). They were parsed above. Run them where"
-    echo "PowerShell exists: ./build.ps1 -Test"
-    skipped=$((skipped + pester_files))
+    fail_step "PowerShell or Pester could not be installed (tools/pester/setup.sh, see above)"
 fi
 
 echo

@@ -81,8 +81,8 @@ function Send-TestMail {
     $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $Postfix.Port)
     try {
         $stream = $client.GetStream(); $stream.ReadTimeout = 30000
-        $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::Latin1)
-        $latin1 = [System.Text.Encoding]::Latin1
+        $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::GetEncoding(28591))
+        $latin1 = [System.Text.Encoding]::GetEncoding(28591)
         function Expect([string] $code) {
             do { $line = $reader.ReadLine(); if ($null -eq $line) { throw 'connection closed' } } while ($line.Length -gt 3 -and $line[3] -eq '-')
             if (-not $line.StartsWith($code)) { throw "expected $code, got $line" }

@@ -123,6 +123,20 @@ else
     fail_step "PowerShell or Pester could not be installed (tools/pester/setup.sh, see above)"
 fi
 
+# 7. A bounded fuzzing campaign per target and the replay of every crash input ever found (tests/fuzz/ci.sh,
+#    which closes with "fuzz: N passed, N failed").
+if [ -f tests/fuzz/ci.sh ]; then
+    step "fuzzing: bounded campaign and regression inputs (tests/fuzz/ci.sh)"
+    bash tests/fuzz/ci.sh 2>&1 | tee "$results/fuzz.txt"
+    line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$results/fuzz.txt" | tail -1)
+    if [ -z "$line" ]; then
+        fail_step "tests/fuzz/ci.sh did not report (see above)"
+    else
+        read -r p f < <(echo "$line" | sed -E 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
+        passed=$((passed + p)); failed=$((failed + f))
+    fi
+fi
+
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

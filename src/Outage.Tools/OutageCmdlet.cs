@@ -18,6 +18,12 @@ namespace Outage.Tools;
 /// </summary>
 public abstract class OutageCmdlet : PSCmdlet, IDisposable
 {
+    /// <summary>
+    /// Where each cmdlet's online help lives (Get-Help -Online): its own page docs/cmdlets/Verb-Noun.md in the
+    /// project's repository, the same source the MAML help is generated from.
+    /// </summary>
+    public const string HelpBase = "https://github.com/outage-tools/Outage.Tools/blob/main/docs/cmdlets/";
+
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
 
@@ -89,6 +95,26 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
     /// <summary>Ends the command for an argument that cannot be used (ThrowTerminatingError).</summary>
     protected void ThrowArgumentError(string errorId, string message, object? target, string? recommendedAction = null) =>
         ThrowTerminatingError(ToErrorRecord(new ItemError(errorId, OutageErrorCategory.InvalidArgument, message, target, recommendedAction)));
+
+    /// <summary>
+    /// Checks a time parameter against its range before any work: outside it, the command ends with
+    /// <paramref name="errorId"/> and a recommended action naming the range and the accepted forms.
+    /// </summary>
+    protected TimeSpan RequireDuration(string parameter, TimeSpan value, TimeSpan minimum, TimeSpan maximum, string errorId)
+    {
+        try
+        {
+            return Duration.Require(value, "-" + parameter, minimum, maximum, errorId);
+        }
+        catch (OutageException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex.Error));
+            return value;
+        }
+    }
+
+    /// <summary>The -Verbose line of a command's start: which command runs with which source, server or file.</summary>
+    protected void WriteVerboseStart(string what) => WriteVerbose($"{MyInvocation.MyCommand.Name}: {what}");
 
     /// <summary>Reports a failure of one item and goes on (WriteError).</summary>
     protected void WriteItemError(ItemError error) => WriteError(ToErrorRecord(error));

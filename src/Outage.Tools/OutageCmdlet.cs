@@ -26,6 +26,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
+    private bool _announced;
 
     /// <summary>Cancelled when the user stops the pipeline.</summary>
     protected CancellationToken Cancellation => _stopping.Token;
@@ -56,6 +57,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
             throw new ArgumentNullException(nameof(start));
         }
 
+        Announce();
         try
         {
             foreach (var outcome in start())
@@ -90,6 +92,41 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         {
             progress?.Complete(this);
         }
+    }
+
+    /// <summary>
+    /// The first -Verbose line of a command: its name and the parameters it was given (servers, files, filters),
+    /// never a credential's content. Written once, before the command's first operation starts.
+    /// </summary>
+    protected void Announce()
+    {
+        if (_announced)
+        {
+            return;
+        }
+
+        _announced = true;
+        var parts = new List<string>();
+        foreach (var p in MyInvocation.BoundParameters)
+        {
+            var value = p.Value is PSObject pso ? pso.BaseObject : p.Value;
+            if (value is PSCredential || value is System.Security.SecureString || p.Key is "InputObject" or "Message" or "Content" or "Verbose" or "Debug")
+            {
+                continue;
+            }
+
+            var text = value switch
+            {
+                SwitchParameter sw => sw.IsPresent ? string.Empty : ":$false",
+                TimeSpan t => " " + Duration.Format(t),
+                string str => " " + str,
+                System.Collections.IEnumerable list => " " + string.Join(", ", System.Linq.Enumerable.Take(System.Linq.Enumerable.Cast<object>(list), 10)),
+                _ => " " + value,
+            };
+            parts.Add("-" + p.Key + text);
+        }
+
+        WriteVerbose($"{MyInvocation.MyCommand.Name} {string.Join(" ", parts)}".TrimEnd());
     }
 
     /// <summary>Ends the command for an argument that cannot be used (ThrowTerminatingError).</summary>

@@ -95,6 +95,7 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
             request.Servers.Add(s);
         }
 
+        WriteVerbose($"{MyInvocation.MyCommand.Name}: {batch.Length} name(s) asked of {(request.Servers.Count == 0 ? "the system's resolvers" : string.Join(", ", request.Servers))}, timeout {Core.Operations.Duration.Format(request.Timeout)} per attempt");
         var progress = NewProgress();
         if (Raw)
         {

@@ -12,6 +12,9 @@
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies   = @('Outage.Tools.Core.dll')
     FormatsToProcess     = @('Outage.Tools.format.ps1xml')
+    # Updatable help: Update-Help / Save-Help look for Outage.Tools_<GUID>_HelpInfo.xml under this folder URI.
+    # Each cmdlet's HelpUri (Get-Help -Online) is its page docs/cmdlets/<Verb-Noun>.md under the same repository.
+    HelpInfoURI          = 'https://github.com/outage-tools/Outage.Tools/tree/main/docs/cmdlets/'
 
     # Explicit lists: no wildcards, so command discovery is fast and nothing leaks out by accident.
     CmdletsToExport      = @(
@@ -52,7 +55,16 @@
             Tags         = @('Exchange', 'Postfix', 'Exim', 'Mail', 'SMTP', 'MIME', 'DNS', 'Outage', 'Diagnostics', 'Queue', 'OWA', 'ActiveSync', 'Autodiscover', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/outage-tools/Outage.Tools'
             LicenseUri   = 'https://github.com/outage-tools/Outage.Tools/blob/main/LICENSE'
-            ReleaseNotes = 'Initial release: module skeleton and the MIME rule catalogue (Get-MimeRule).'
+            ReleaseNotes = '0.1.0: first release of the mail outage toolkit, 22 cmdlets and the `outage` CLI over one Core.
+- MIME: Get-MimeRule, Test-MimeMessage (poison message linter), Get-MimeStructure.
+- Queues (Postfix, Exim, saved files, Exchange Get-Queue/Get-Message objects): Get-MailQueue,
+  Get-MailQueueMessage (-Id, -OlderThan), Measure-MailQueue (qshape), Watch-MailQueue (trend),
+  Export-, Suspend-, Resume-, Remove-MailQueueMessage (by object or by -Id, -PassThru chains).
+- DNS: Resolve-DnsRecord, Test-MailDomain, Test-DnsZoneConsistency, Compare-DnsResolver.
+- Endpoints: Test-OwaEndpoint, Test-ActiveSyncEndpoint, Test-AutodiscoverEndpoint, Test-EwsEndpoint, Test-SmtpEndpoint.
+- Checks: Invoke-OutageCheck, Export-OutageReport.
+- Every time parameter is a TimeSpan that also takes 30s, 5m, 1h, 2d, 00:05:00 or plain seconds.
+- Get-Help -Online opens the page of each cmdlet; -Verbose says which command, server and file were used.'
         }
     }
 }

@@ -232,9 +232,9 @@ public static class QueueCommands
         {
             var options = new QueueWatchOptions
             {
-                Interval = QueueMessageFilter.ParseDuration(p.GetValue(interval)!, "--interval"),
+                Interval = Duration.Parse(p.GetValue(interval)!, "--interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), ErrorIds.QueueWatchIntervalInvalid),
                 Count = p.GetValue(count),
-                Duration = p.GetValue(duration) is { } d ? QueueMessageFilter.ParseDuration(d, "--duration") : null,
+                Duration = p.GetValue(duration) is { } d ? Duration.Parse(d, "--duration", TimeSpan.FromSeconds(1), TimeSpan.FromDays(366), ErrorIds.QueueWatchDurationInvalid) : null,
                 HistoryPath = p.GetValue(history),
             };
             foreach (var q in p.GetValue(queues) ?? Array.Empty<string>())
@@ -326,7 +326,7 @@ public static class QueueCommands
             {
                 foreach (var m in chosen)
                 {
-                    yield return Outcome<QueueActionResult>.Success(new QueueActionResult { Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Queue = m.Queue, Action = action, Succeeded = false });
+                    yield return Outcome<QueueActionResult>.Success(QueueActionResult.WhatIf(m, action));
                 }
 
                 yield break;
@@ -410,7 +410,8 @@ public static class QueueCommands
         new("Id", 18, r => r.Id),
         new("Queue", 10, r => r.Queue),
         new("Action", 8, r => r.Action),
-        new("Succeeded", 0, r => r.Succeeded),
+        new("State", 10, r => r.State),
+        new("Note", 0, r => r.Note),
     };
 
     private static readonly TableColumn<QueueExportResult>[] ExportTable =

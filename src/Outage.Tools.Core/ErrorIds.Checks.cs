@@ -22,4 +22,7 @@ public static partial class ErrorIds
 
     /// <summary>A pipeline object given to Export-OutageReport is not an outage check result.</summary>
     public const string ReportInputInvalid = "ReportInputInvalid";
+
+    /// <summary>An Invoke-OutageCheck -Threshold entry that names no threshold or has an unusable value.</summary>
+    public const string CheckThresholdInvalid = "CheckThresholdInvalid";
 }

@@ -28,4 +28,7 @@ public static partial class ErrorIds
 
     /// <summary>No server given and none found in the system configuration.</summary>
     public const string DnsNoServer = "DnsNoServer";
+
+    /// <summary>A DNS -Timeout / --timeout outside its range.</summary>
+    public const string DnsTimeoutInvalid = "DnsTimeoutInvalid";
 }

@@ -7,4 +7,7 @@ public static partial class ErrorIds
 
     /// <summary>The file given as trusted root certificate cannot be read as a certificate.</summary>
     public const string TrustedRootInvalid = "TrustedRootInvalid";
+
+    /// <summary>An endpoint probe -Timeout / --timeout outside its range.</summary>
+    public const string EndpointTimeoutInvalid = "EndpointTimeoutInvalid";
 }

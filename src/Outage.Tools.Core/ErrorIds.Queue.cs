@@ -19,4 +19,19 @@ public static partial class ErrorIds
 
     /// <summary>A spool-folder file that cannot be read.</summary>
     public const string QueueSpoolFileUnreadable = "QueueSpoolFileUnreadable";
+
+    /// <summary>-OlderThan / --older-than that is not a duration or is negative.</summary>
+    public const string QueueOlderThanInvalid = "QueueOlderThanInvalid";
+
+    /// <summary>Watch-MailQueue -Interval / queue watch --interval outside its range (at least one second).</summary>
+    public const string QueueWatchIntervalInvalid = "QueueWatchIntervalInvalid";
+
+    /// <summary>Watch-MailQueue -Duration / queue watch --duration that is not positive.</summary>
+    public const string QueueWatchDurationInvalid = "QueueWatchDurationInvalid";
+
+    /// <summary>Measure-MailQueue -BucketWidth / queue shape --bucket-width outside its range.</summary>
+    public const string QueueBucketWidthInvalid = "QueueBucketWidthInvalid";
+
+    /// <summary>A queue message -Id that names no message of the source.</summary>
+    public const string QueueMessageIdNotFound = "QueueMessageIdNotFound";
 }

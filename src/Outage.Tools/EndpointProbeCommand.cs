@@ -11,10 +11,10 @@ namespace Outage.Tools;
 /// </summary>
 public abstract class EndpointProbeCommand : OutageCmdlet
 {
-    /// <summary>Seconds the whole probe of one target may take.</summary>
+    /// <summary>How long the whole probe of one target may take (1s to 1h; a number is seconds).</summary>
     [Parameter]
-    [ValidateRange(1, 3600)]
-    public int Timeout { get; set; } = 15;
+    [TimeSpanTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Go on when the certificate is not valid; the result says so.</summary>
     [Parameter]
@@ -52,7 +52,7 @@ public abstract class EndpointProbeCommand : OutageCmdlet
             throw new ArgumentNullException(nameof(options));
         }
 
-        options.Timeout = TimeSpan.FromSeconds(Timeout);
+        options.Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), Core.ErrorIds.EndpointTimeoutInvalid);
         options.SkipCertificateCheck = SkipCertificateCheck.IsPresent;
         options.ThrottleLimit = ThrottleLimit;
         options.AddressFamily = AddressFamily;

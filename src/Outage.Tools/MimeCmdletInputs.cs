@@ -42,6 +42,14 @@ internal static class MimeCmdletInputs
             default:
                 foreach (var p in path ?? Array.Empty<string>())
                 {
+                    if (p.IndexOf('\n') >= 0)
+                    {
+                        // A whole message piped as one string (Get-Content x.eml -Raw | Test-MimeMessage) binds to -Path
+                        // by value; no path has a line break, so it is content.
+                        yield return MimeInput.FromBytes("<content>", Encoding.UTF8.GetBytes(p));
+                        continue;
+                    }
+
                     Collection<string>? resolved = null;
                     ItemError? error = null;
                     try
@@ -57,6 +65,17 @@ internal static class MimeCmdletInputs
                     {
                         error = new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound, $"The path '{p}' does not exist.", p,
                             "Check the path, or use -LiteralPath for names with wildcard characters.", ex);
+                    }
+                    catch (SessionStateException ex)
+                    {
+                        // A drive or provider that does not exist (nodrive:/x.eml): this item fails, the others are checked.
+                        error = new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound, $"The path '{p}' cannot be used: {ex.Message}", p,
+                            "Give a file system path to a file or a folder.", ex);
+                    }
+                    catch (PSArgumentException ex)
+                    {
+                        error = new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument, $"The path '{p}' cannot be used: {ex.Message}", p,
+                            "Give a file system path to a file or a folder.", ex);
                     }
 
                     if (error is not null)

@@ -18,8 +18,15 @@ namespace Outage.Tools;
 /// </summary>
 public abstract class OutageCmdlet : PSCmdlet, IDisposable
 {
+    /// <summary>
+    /// Where each cmdlet's online help lives (Get-Help -Online): its own page docs/cmdlets/Verb-Noun.md in the
+    /// project's repository, the same source the MAML help is generated from.
+    /// </summary>
+    public const string HelpBase = "https://github.com/outage-tools/Outage.Tools/blob/main/docs/cmdlets/";
+
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
+    private bool _announced;
 
     /// <summary>Cancelled when the user stops the pipeline.</summary>
     protected CancellationToken Cancellation => _stopping.Token;
@@ -50,6 +57,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
             throw new ArgumentNullException(nameof(start));
         }
 
+        Announce();
         try
         {
             foreach (var outcome in start())
@@ -86,9 +94,64 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The first -Verbose line of a command: its name and the parameters it was given (servers, files, filters),
+    /// never a credential's content. Written once, before the command's first operation starts.
+    /// </summary>
+    protected void Announce()
+    {
+        if (_announced)
+        {
+            return;
+        }
+
+        _announced = true;
+        var parts = new List<string>();
+        foreach (var p in MyInvocation.BoundParameters)
+        {
+            var value = p.Value is PSObject pso ? pso.BaseObject : p.Value;
+            if (value is PSCredential || value is System.Security.SecureString || p.Key is "InputObject" or "Message" or "Content" or "Verbose" or "Debug")
+            {
+                continue;
+            }
+
+            var text = value switch
+            {
+                SwitchParameter sw => sw.IsPresent ? string.Empty : ":$false",
+                TimeSpan t => " " + Duration.Format(t),
+                string str => " " + str,
+                System.Collections.IEnumerable list => " " + string.Join(", ", System.Linq.Enumerable.Take(System.Linq.Enumerable.Cast<object>(list), 10)),
+                _ => " " + value,
+            };
+            parts.Add("-" + p.Key + text);
+        }
+
+        WriteVerbose($"{MyInvocation.MyCommand.Name} {string.Join(" ", parts)}".TrimEnd());
+    }
+
     /// <summary>Ends the command for an argument that cannot be used (ThrowTerminatingError).</summary>
     protected void ThrowArgumentError(string errorId, string message, object? target, string? recommendedAction = null) =>
         ThrowTerminatingError(ToErrorRecord(new ItemError(errorId, OutageErrorCategory.InvalidArgument, message, target, recommendedAction)));
+
+    /// <summary>
+    /// Checks a time parameter against its range before any work: outside it, the command ends with
+    /// <paramref name="errorId"/> and a recommended action naming the range and the accepted forms.
+    /// </summary>
+    protected TimeSpan RequireDuration(string parameter, TimeSpan value, TimeSpan minimum, TimeSpan maximum, string errorId)
+    {
+        try
+        {
+            return Duration.Require(value, "-" + parameter, minimum, maximum, errorId);
+        }
+        catch (OutageException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex.Error));
+            return value;
+        }
+    }
+
+    /// <summary>The -Verbose line of a command's start: which command runs with which source, server or file.</summary>
+    protected void WriteVerboseStart(string what) => WriteVerbose($"{MyInvocation.MyCommand.Name}: {what}");
 
     /// <summary>Reports a failure of one item and goes on (WriteError).</summary>
     protected void WriteItemError(ItemError error) => WriteError(ToErrorRecord(error));

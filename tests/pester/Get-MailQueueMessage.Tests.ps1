@@ -41,7 +41,14 @@ Describe 'Get-MailQueueMessage' {
         $m.Recipients.Address | Should -Be 'b@contoso.com'
     }
 
-    It 'rejects an unusable -OlderThan with a terminating error' {
-        { Get-MailQueueMessage -Path $postqueue -OlderThan 'soon' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
+    It 'rejects an unusable -OlderThan at parameter binding, naming the accepted forms' {
+        { Get-MailQueueMessage -Path $postqueue -OlderThan 'soon' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage '*30s, 5m, 1h, 2d, 00:05:00*'
+    }
+
+    It 'rejects a negative -OlderThan with its own error id and a recommended action, before reading' {
+        $e = $null
+        try { Get-MailQueueMessage -Path $postqueue -OlderThan '-5m' -ErrorAction Stop } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'QueueOlderThanInvalid,*'
+        $e.ErrorDetails.RecommendedAction | Should -Match '-OlderThan'
     }
 }

@@ -9,7 +9,8 @@ public sealed record CmdletParameter(
     string TypeName,
     bool IsSwitch,
     IReadOnlyList<string> Aliases,
-    IReadOnlyList<ParameterSetBinding> Sets);
+    IReadOnlyList<ParameterSetBinding> Sets,
+    bool SupportsWildcards = false);
 
 /// <summary>One [Parameter] attribute of a property: its set and how it binds there.</summary>
 public sealed record ParameterSetBinding(string SetName, bool Mandatory, int Position, bool ByValue, bool ByPropertyName);
@@ -118,7 +119,8 @@ public static class CmdletCatalog
                     .ToList();
                 var propertyType = property.PropertyType;
                 var isSwitch = propertyType.FullName == "System.Management.Automation.SwitchParameter";
-                parameters.Add(new CmdletParameter(property.Name, FriendlyName(propertyType), isSwitch, aliases, sets));
+                var wildcards = attributes.Any(a => a.AttributeType.FullName == "System.Management.Automation.SupportsWildcardsAttribute");
+                parameters.Add(new CmdletParameter(property.Name, FriendlyName(propertyType), isSwitch, aliases, sets, wildcards));
             }
         }
 

@@ -22,10 +22,15 @@ public sealed class HelpSource
     public string Description { get; private set; } = string.Empty;
     public List<HelpExample> Examples { get; } = new();
     public Dictionary<string, string> Parameters { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A parameter's default as its section states it on a line of its own: <c>Default value: 1 minute</c>.</summary>
+    public Dictionary<string, string> Defaults { get; } = new(StringComparer.OrdinalIgnoreCase);
     public List<HelpTypeNote> Inputs { get; } = new();
     public List<HelpTypeNote> Outputs { get; } = new();
     public string Notes { get; private set; } = string.Empty;
     public List<(string Text, string Uri)> Links { get; } = new();
+
+    private const string DefaultPrefix = "Default value:";
 
     public static HelpSource Parse(string markdown)
     {
@@ -57,7 +62,22 @@ public sealed class HelpSource
                 case "SYNOPSIS": help.Synopsis = text; break;
                 case "DESCRIPTION": help.Description = text; break;
                 case "NOTES": help.Notes = text; break;
-                case "PARAMETERS" when sub is not null: help.Parameters[sub.TrimStart('-')] = text; break;
+                case "PARAMETERS" when sub is not null:
+                    var kept = new List<string>();
+                    foreach (var l in text.Split('\n'))
+                    {
+                        if (l.StartsWith(DefaultPrefix, StringComparison.OrdinalIgnoreCase))
+                        {
+                            help.Defaults[sub.TrimStart('-')] = l[DefaultPrefix.Length..].Trim();
+                        }
+                        else
+                        {
+                            kept.Add(l);
+                        }
+                    }
+
+                    help.Parameters[sub.TrimStart('-')] = string.Join("\n", kept).Trim();
+                    break;
                 case "INPUTS" when sub is not null: help.Inputs.Add(new HelpTypeNote(sub, text)); break;
                 case "OUTPUTS" when sub is not null: help.Outputs.Add(new HelpTypeNote(sub, text)); break;
                 case "EXAMPLES" when sub is not null: help.Examples.Add(SplitExample(sub, text)); break;

@@ -87,9 +87,9 @@ public static class MamlWriter
                         .Select(p => new { p.Info, p.Text, Binding = p.Info.Sets.FirstOrDefault(s => s.SetName == set) ?? p.Info.Sets.FirstOrDefault(s => s.SetName == CmdletInfo.AllSets) })
                         .Where(p => p.Binding is not null)
                         .OrderBy(p => p.Binding!.Position < 0 ? int.MaxValue : p.Binding.Position)
-                        .Select(p => ParameterElement(p.Info, p.Binding!, p.Text))))),
+                        .Select(p => ParameterElement(p.Info, p.Binding!, p.Text, help.Defaults.GetValueOrDefault(p.Info.Name)))))),
             new XElement(Command + "parameters",
-                parameters.Select(p => ParameterElement(p.Info, p.Info.Sets[0], p.Text))),
+                parameters.Select(p => ParameterElement(p.Info, p.Info.Sets[0], p.Text, help.Defaults.GetValueOrDefault(p.Info.Name)))),
             new XElement(Command + "inputTypes",
                 help.Inputs.Select(i => new XElement(Command + "inputType",
                     new XElement(Dev + "type", new XElement(Maml + "name", i.TypeName)),
@@ -110,7 +110,7 @@ public static class MamlWriter
                     new XElement(Maml + "linkText", l.Text), new XElement(Maml + "uri", l.Uri)))));
     }
 
-    private static XElement ParameterElement(CmdletParameter p, ParameterSetBinding binding, string text)
+    private static XElement ParameterElement(CmdletParameter p, ParameterSetBinding binding, string text, string? defaultValue)
     {
         var pipeline = (binding.ByValue, binding.ByPropertyName) switch
         {
@@ -122,7 +122,7 @@ public static class MamlWriter
         var element = new XElement(Command + "parameter",
             new XAttribute("required", binding.Mandatory ? "true" : "false"),
             new XAttribute("variableLength", p.TypeName.EndsWith("[]", StringComparison.Ordinal) ? "true" : "false"),
-            new XAttribute("globbing", "false"),
+            new XAttribute("globbing", p.SupportsWildcards ? "true" : "false"),
             new XAttribute("pipelineInput", pipeline),
             new XAttribute("position", binding.Position >= 0 ? binding.Position.ToString() : "named"),
             new XAttribute("aliases", p.Aliases.Count > 0 ? string.Join(", ", p.Aliases) : "none"),
@@ -135,7 +135,7 @@ public static class MamlWriter
         }
 
         element.Add(new XElement(Dev + "type", new XElement(Maml + "name", p.TypeName), new XElement(Maml + "uri")));
-        element.Add(new XElement(Dev + "defaultValue", p.IsSwitch ? "False" : "None"));
+        element.Add(new XElement(Dev + "defaultValue", defaultValue ?? (p.IsSwitch ? "False" : "None")));
         return element;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Core.Checks;
 
@@ -62,13 +63,20 @@ public sealed class OutageThresholds
                 throw new FormatException($"Unknown threshold '{pair.Key}'. Known thresholds: {string.Join(", ", Names())}.");
             }
 
+            var unit = UnitSeconds(property.Name);
             try
             {
-                property.SetValue(this, Convert.ChangeType(pair.Value, property.PropertyType, CultureInfo.InvariantCulture));
+                // A time threshold (…Minutes, …Seconds, …Days, …Milliseconds) also takes a duration: 30m, 2h, 00:30:00.
+                var value = unit > 0 && pair.Value is TimeSpan span ? span.TotalSeconds / unit
+                    : unit > 0 && pair.Value is string text && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && Duration.TryParse(text, out var parsed) ? parsed.TotalSeconds / unit
+                    : pair.Value;
+                property.SetValue(this, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
             }
             catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
             {
-                throw new FormatException($"Threshold '{pair.Key}' needs a number, not '{pair.Value}'.", ex);
+                throw new FormatException(unit > 0
+                    ? $"Threshold '{pair.Key}' needs a number ({UnitName(property.Name)}) or a duration ({Duration.Forms}), not '{pair.Value}'."
+                    : $"Threshold '{pair.Key}' needs a number, not '{pair.Value}'.", ex);
             }
         }
 
@@ -77,6 +85,19 @@ public sealed class OutageThresholds
             throw new FormatException("A Warn threshold is beyond its Fail threshold (QueueWarn ≤ QueueFail, CertificateFailDays ≤ CertificateWarnDays, OldestMessageWarnMinutes ≤ OldestMessageFailMinutes).");
         }
     }
+
+    private static double UnitSeconds(string name) =>
+        name.EndsWith("Milliseconds", StringComparison.Ordinal) ? 0.001
+        : name.EndsWith("Seconds", StringComparison.Ordinal) ? 1
+        : name.EndsWith("Minutes", StringComparison.Ordinal) ? 60
+        : name.EndsWith("Days", StringComparison.Ordinal) ? 86400
+        : 0;
+
+    private static string UnitName(string name) =>
+        name.EndsWith("Milliseconds", StringComparison.Ordinal) ? "milliseconds"
+        : name.EndsWith("Seconds", StringComparison.Ordinal) ? "seconds"
+        : name.EndsWith("Minutes", StringComparison.Ordinal) ? "minutes"
+        : "days";
 
     public static IEnumerable<string> Names()
     {

@@ -152,6 +152,8 @@ public static class DnsResolve
 
     private static IEnumerable<Outcome<DnsRecord>> Records(IEnumerable<QueryResult> results)
     {
+        // NXDOMAIN says the name does not exist, whatever the type (RFC 8020): one error per name, not one per A/AAAA.
+        var missing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var r in results)
         {
             if (r.Error is not null)
@@ -163,7 +165,11 @@ public static class DnsResolve
             var error = ErrorFor(r.Response!);
             if (error is not null)
             {
-                yield return Outcome<DnsRecord>.Failure(error);
+                if (error.ErrorId != ErrorIds.DnsNameNotFound || missing.Add(r.Response!.Name.TrimEnd('.')))
+                {
+                    yield return Outcome<DnsRecord>.Failure(error);
+                }
+
                 continue;
             }
 

@@ -146,10 +146,11 @@ public static class EximQueue
     }
 
     /// <summary>Runs -Mf / -Mt / -Mrm for the named ids; returns the ids Exim confirmed.</summary>
-    internal static HashSet<string> Act(string? eximPath, string? config, string flag, IReadOnlyList<string> ids, CancellationToken ct)
+    /// <summary>Runs exim -Mf/-Mt/-Mrm; returns each confirmed id with exim's phrase ("is now frozen", "is already frozen"...).</summary>
+    internal static Dictionary<string, string> Act(string? eximPath, string? config, string flag, IReadOnlyList<string> ids, CancellationToken ct)
     {
         var tool = Binary(eximPath);
-        var done = new HashSet<string>(StringComparer.Ordinal);
+        var done = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var start = 0; start < ids.Count; start += 200)
         {
             var args = ConfigArgs(config);
@@ -157,9 +158,9 @@ public static class EximQueue
             args.AddRange(ids.Skip(start).Take(200));
             var (_, output, err) = ToolProcess.Run(tool, args, QueueSource.EximHint, TimeSpan.FromMinutes(5), ct);
             // "Message ID is now frozen" / "is no longer frozen" / "has been removed" (exim(8) -Mf, -Mt, -Mrm).
-            foreach (Match match in Regex.Matches(output + "\n" + err, @"^Message (\S+) (?:is now frozen|is no longer frozen|has been removed|is not frozen|is already frozen)", RegexOptions.Multiline))
+            foreach (Match match in Regex.Matches(output + "\n" + err, @"^Message (\S+) (is now frozen|is no longer frozen|has been removed|is not frozen|is already frozen)", RegexOptions.Multiline))
             {
-                done.Add(match.Groups[1].Value);
+                done[match.Groups[1].Value] = match.Groups[2].Value;
             }
         }
 

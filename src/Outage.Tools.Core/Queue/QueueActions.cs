@@ -15,6 +15,19 @@ public enum QueueAction
     Delete,
 }
 
+/// <summary>What became of one message named by an action.</summary>
+public enum QueueActionState
+{
+    /// <summary>The tool did it (postsuper/exim confirmed the message, or the spool file was deleted).</summary>
+    Succeeded,
+
+    /// <summary>Nothing to do: the message was already in the wanted state (already on hold, not on hold).</summary>
+    Unchanged,
+
+    /// <summary>-WhatIf / --what-if: the message would be acted on; nothing was changed.</summary>
+    WhatIf,
+}
+
 /// <summary>The result of an action on one message.</summary>
 public sealed class QueueActionResult
 {
@@ -24,20 +37,36 @@ public sealed class QueueActionResult
 
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>The message's queue after the action (hold after a hold; Postfix releases into deferred).</summary>
     public string Queue { get; set; } = string.Empty;
 
     public QueueAction Action { get; set; }
 
-    public bool Succeeded { get; set; }
+    public QueueActionState State { get; set; }
 
+    /// <summary>True when the message is now as the action wants it (Succeeded or Unchanged).</summary>
+    public bool Succeeded => State is QueueActionState.Succeeded or QueueActionState.Unchanged;
+
+    /// <summary>Why nothing was done, for Unchanged (for example "already on hold").</summary>
+    public string? Note { get; set; }
+
+    /// <summary>The message as it is after the action, so a result can be piped on (Suspend -PassThru | Resume).</summary>
     public QueueMessage? Message { get; set; }
+
+    /// <summary>The result of a message that -WhatIf would act on.</summary>
+    public static QueueActionResult WhatIf(QueueMessage m, QueueAction action) => new()
+    {
+        Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Queue = m.Queue, Action = action, State = QueueActionState.WhatIf, Message = m,
+    };
 }
 
 /// <summary>
 /// Suspend/Resume/Remove-MailQueueMessage. Only the named messages are touched: Postfix gets one
 /// <c>-h/-H/-d ID</c> per message restricted to the message's queue (postsuper(1)); Exim gets -Mf/-Mt/-Mrm with
 /// the ids (exim(8)); spool files are deleted by path (hold/release do not apply). Messages are grouped per
-/// instance so a batch is one tool run.
+/// instance so a batch is one tool run. A message the tool did not confirm is looked up again: already in the
+/// wanted state is Unchanged (a result with a note), moved to another queue is acted on there, gone is an
+/// ObjectNotFound error (QueueMessageNotFound).
 /// </summary>
 public static class QueueActions
 {
@@ -51,17 +80,39 @@ public static class QueueActions
         foreach (var group in messages.GroupBy(m => (m.Source, m.InstanceConfig, m.InstanceTool, m.Queue)))
         {
             var list = group.ToList();
+            Dictionary<string, QueueMessage>? now = null;
             HashSet<string>? done = null;
+            HashSet<string>? unchanged = null;
             ItemError? unsupported = null;
             switch (group.Key.Source)
             {
                 case QueueSourceKind.Postfix:
                     var flag = action switch { QueueAction.Hold => "-h", QueueAction.Release => "-H", _ => "-d" };
                     done = PostfixQueue.Super(group.Key.InstanceConfig, flag, group.Key.Queue, list.Select(m => m.Id).ToList(), cancellationToken);
+                    if (list.Any(m => !done.Contains(m.Id)))
+                    {
+                        // Not confirmed: where is each one now? Already held (or already released) is nothing to do;
+                        // moved on (deferred -> active) is acted on in its queue now; gone is gone.
+                        now = Relist(new QueueSourceOptions { Kind = QueueSourceKind.Postfix, ConfigDirectory = group.Key.InstanceConfig }, cancellationToken);
+                        unchanged = new HashSet<string>(StringComparer.Ordinal);
+                        foreach (var moved in list.Where(m => !done.Contains(m.Id) && now.ContainsKey(m.Id)).GroupBy(m => now[m.Id].Queue))
+                        {
+                            if (InWantedState(action, moved.Key))
+                            {
+                                unchanged.UnionWith(moved.Select(m => m.Id));
+                                continue;
+                            }
+
+                            done.UnionWith(PostfixQueue.Super(group.Key.InstanceConfig, flag, moved.Key, moved.Select(m => m.Id).ToList(), cancellationToken));
+                        }
+                    }
+
                     break;
                 case QueueSourceKind.Exim:
                     var eflag = action switch { QueueAction.Hold => "-Mf", QueueAction.Release => "-Mt", _ => "-Mrm" };
-                    done = EximQueue.Act(group.Key.InstanceTool, group.Key.InstanceConfig, eflag, list.Select(m => m.Id).ToList(), cancellationToken);
+                    var replies = EximQueue.Act(group.Key.InstanceTool, group.Key.InstanceConfig, eflag, list.Select(m => m.Id).ToList(), cancellationToken);
+                    done = new HashSet<string>(replies.Where(r => !r.Value.StartsWith("is already", StringComparison.Ordinal) && !r.Value.StartsWith("is not", StringComparison.Ordinal)).Select(r => r.Key), StringComparer.Ordinal);
+                    unchanged = new HashSet<string>(replies.Keys.Where(k => !done.Contains(k)), StringComparer.Ordinal);
                     break;
                 case QueueSourceKind.Spool when action == QueueAction.Delete:
                     done = new HashSet<string>(StringComparer.Ordinal);
@@ -93,18 +144,64 @@ public static class QueueActions
 
                 if (done!.Contains(m.Id))
                 {
+                    var after = After(m, action);
                     yield return Outcome<QueueActionResult>.Success(new QueueActionResult
                     {
-                        Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Queue = m.Queue, Action = action, Succeeded = true, Message = m,
+                        Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Queue = after.Queue, Action = action, State = QueueActionState.Succeeded, Message = after,
+                    });
+                }
+                else if (unchanged is not null && unchanged.Contains(m.Id))
+                {
+                    var current = now is not null && now.TryGetValue(m.Id, out var listed) ? m.InQueue(listed.Queue, listed.State) : After(m, action);
+                    var note = action == QueueAction.Hold ? "already on hold" : "not on hold";
+                    yield return Outcome<QueueActionResult>.Note($"{m.ContentName} was {note}: nothing to do.");
+                    yield return Outcome<QueueActionResult>.Success(new QueueActionResult
+                    {
+                        Source = m.Source, ComputerName = m.ComputerName, Id = m.Id, Queue = current.Queue, Action = action, State = QueueActionState.Unchanged, Note = note, Message = current,
                     });
                 }
                 else
                 {
-                    // postsuper/exim said nothing for it: it left the queue (or its queue) since it was listed.
-                    yield return Outcome<QueueActionResult>.Warn($"{m.ContentName} was not {Verb(action)}: it is no longer in that queue.");
+                    // postsuper/exim said nothing for it and it is in no queue now: it left the queue since it was listed.
+                    yield return Outcome<QueueActionResult>.Failure(new ItemError(ErrorIds.QueueMessageNotFound, OutageErrorCategory.ObjectNotFound,
+                        $"{m.ContentName} was not {Verb(action)}: it is no longer in the queue (delivered, expired or removed since it was listed).", m,
+                        "List the queue again (Get-MailQueueMessage / outage queue list) and act on what is there now."));
                 }
             }
         }
+    }
+
+    /// <summary>True when a message in this Postfix queue already is as the action wants it.</summary>
+    private static bool InWantedState(QueueAction action, string queue) => action switch
+    {
+        QueueAction.Hold => queue == "hold",
+        QueueAction.Release => queue != "hold",
+        _ => false,
+    };
+
+    /// <summary>Where a message is after a confirmed action: postsuper -h moves it to hold, -H to deferred (postsuper(1)); exim -Mf freezes it.</summary>
+    private static QueueMessage After(QueueMessage m, QueueAction action) => (m.Source, action) switch
+    {
+        (QueueSourceKind.Postfix, QueueAction.Hold) => m.InQueue("hold", "Hold"),
+        (QueueSourceKind.Postfix, QueueAction.Release) => m.InQueue("deferred", "Deferred"),
+        (QueueSourceKind.Exim, QueueAction.Hold) => m.InQueue(m.Queue, "Frozen"),
+        (QueueSourceKind.Exim, QueueAction.Release) => m.InQueue(m.Queue, "Deferred"),
+        (_, QueueAction.Delete) => m.InQueue(m.Queue, "Removed"),
+        _ => m,
+    };
+
+    private static Dictionary<string, QueueMessage> Relist(QueueSourceOptions options, CancellationToken cancellationToken)
+    {
+        var byId = new Dictionary<string, QueueMessage>(StringComparer.Ordinal);
+        foreach (var o in QueueSource.ReadMessages(options, cancellationToken))
+        {
+            if (o.Kind == OutcomeKind.Result)
+            {
+                byId[o.Value!.Id] = o.Value;
+            }
+        }
+
+        return byId;
     }
 
     /// <summary>The first value of a header field in a message's header section (RFC 5322 section 2.2).</summary>

@@ -139,6 +139,15 @@ public sealed class QueueMessage : IMessageContent
     }
 
     public override string ToString() => ContentName;
+
+    /// <summary>The same message as it is after an action moved it (its queue and state now).</summary>
+    public QueueMessage InQueue(string queue, string state)
+    {
+        var copy = (QueueMessage)MemberwiseClone();
+        copy.Queue = queue;
+        copy.State = state;
+        return copy;
+    }
 }
 
 /// <summary>One summary per queue (Get-MailQueue), after Exchange Get-Queue's properties.</summary>

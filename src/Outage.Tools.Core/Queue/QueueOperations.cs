@@ -24,6 +24,9 @@ public sealed class QueueMessageFilter
     /// <summary>Delay reasons / last errors, wildcards.</summary>
     public IList<string> Reason { get; } = new List<string>();
 
+    /// <summary>Queue ids or wildcards (Postfix queue_id, Exim message id, Exchange Identity, spool file name).</summary>
+    public IList<string> Id { get; } = new List<string>();
+
     /// <summary>Only messages older than this.</summary>
     public TimeSpan? OlderThan { get; set; }
 
@@ -33,13 +36,13 @@ public sealed class QueueMessageFilter
     /// <summary>Parses <c>30m</c>, <c>2h</c>, <c>1d</c>, <c>90s</c> or <c>00:30:00</c>; an unusable value is an OutageException.</summary>
     public static TimeSpan ParseDuration(string text, string parameter)
     {
-        if (QueueText.TryParseDuration(text, out var value) && value >= TimeSpan.Zero)
+        if (Duration.TryParse(text, out var value) && value >= TimeSpan.Zero)
         {
             return value;
         }
 
-        throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
-            $"'{text}' is not a duration for {parameter}.", text, "Use a number with s, m, h, d or w (30m, 2h, 1d) or hh:mm:ss.");
+        throw new OutageException(ErrorIds.QueueOlderThanInvalid, OutageErrorCategory.InvalidArgument,
+            $"'{text}' is not a duration for {parameter}.", text, $"Write {parameter} as {Duration.Forms}.");
     }
 
     internal Func<QueueMessage, bool> Compile()
@@ -48,13 +51,15 @@ public sealed class QueueMessageFilter
         var d = Domain.Select(x => new Wildcard(x)).ToList();
         var s = Sender.Select(x => new Wildcard(x)).ToList();
         var r = Reason.Select(x => new Wildcard(x)).ToList();
+        var ids = Id.Select(x => new Wildcard(x)).ToList();
         var older = OlderThan;
         return m =>
             (q.Count == 0 || q.Any(w => w.IsMatch(m.Queue) || w.IsMatch(m.State)))
             && (d.Count == 0 || m.Recipients.Any(x => d.Any(w => w.IsMatch(x.Domain))))
             && (s.Count == 0 || s.Any(w => w.IsMatch(m.Sender)))
             && (r.Count == 0 || r.Any(w => w.IsMatch(m.LastError) || m.Recipients.Any(x => w.IsMatch(x.DelayReason))))
-            && (older is null || (m.Age is { } age && age > older.Value));
+            && (older is null || (m.Age is { } age && age > older.Value))
+            && (ids.Count == 0 || ids.Any(w => w.IsMatch(m.Id)));
     }
 }
 

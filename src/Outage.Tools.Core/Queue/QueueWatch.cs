@@ -53,7 +53,8 @@ public static class QueueWatch
 
         if (options.Interval <= TimeSpan.Zero || options.Interval > TimeSpan.FromDays(1))
         {
-            throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument, $"Interval must be between 0 and 1 day (got {options.Interval}).", options.Interval);
+            throw new OutageException(ErrorIds.QueueWatchIntervalInvalid, OutageErrorCategory.InvalidArgument, $"Interval must be between 0 and 1 day (got {options.Interval}).", options.Interval,
+                "Give an interval such as 30s, 5m or 00:01:00.");
         }
 
         var count = options.Count ?? (options.Duration is null ? 1 : int.MaxValue);

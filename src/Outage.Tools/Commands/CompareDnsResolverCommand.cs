@@ -1,11 +1,12 @@
 using System;
 using System.Management.Automation;
+using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
 
 namespace Outage.Tools.Commands;
 
 /// <summary>Compare-DnsResolver: the same questions to several resolvers; one row per question with each answer and Consistent.</summary>
-[Cmdlet(VerbsData.Compare, "DnsResolver")]
+[Cmdlet(VerbsData.Compare, "DnsResolver", HelpUri = OutageCmdlet.HelpBase + "Compare-DnsResolver.md")]
 [OutputType(typeof(DnsResolverComparison))]
 public sealed class CompareDnsResolverCommand : OutageCmdlet
 {
@@ -37,10 +38,10 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
     [Parameter]
     public SwitchParameter NoRecursion { get; set; }
 
-    /// <summary>Seconds to wait for each answer.</summary>
+    /// <summary>How long to wait for each answer (10ms to 5m; a number is seconds).</summary>
     [Parameter]
-    [ValidateRange(0.01, 300)]
-    public double Timeout { get; set; } = 2;
+    [TimeSpanTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Further attempts after the first.</summary>
     [Parameter]
@@ -66,7 +67,7 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
             Names = batch,
             IncludeSystem = IncludeSystem,
             NoRecursion = NoRecursion,
-            Timeout = TimeSpan.FromSeconds(Timeout),
+            Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid),
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };

@@ -4,7 +4,7 @@ using Outage.Tools.Core.Queue;
 namespace Outage.Tools.Commands;
 
 /// <summary>Export-MailQueueMessage: writes queued messages' raw RFC 5322 bytes to .eml files or down the pipeline.</summary>
-[Cmdlet(VerbsData.Export, "MailQueueMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsData.Export, "MailQueueMessage", HelpUri = OutageCmdlet.HelpBase + "Export-MailQueueMessage.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(QueueExportResult))]
 public sealed class ExportMailQueueMessageCommand : QueueMessageActionCmdlet
 {

@@ -11,7 +11,7 @@ using Outage.Tools.Core.Reporting;
 namespace Outage.Tools.Commands;
 
 /// <summary>Export-OutageReport: writes check results as an HTML dashboard, Markdown, JSON or Prometheus text.</summary>
-[Cmdlet(VerbsData.Export, "OutageReport", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "OutageReport", HelpUri = OutageCmdlet.HelpBase + "Export-OutageReport.md", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportOutageReportCommand : OutageCmdlet
 {

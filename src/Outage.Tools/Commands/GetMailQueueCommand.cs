@@ -6,12 +6,14 @@ using Outage.Tools.Core.Queue;
 namespace Outage.Tools.Commands;
 
 /// <summary>Get-MailQueue: one summary per queue.</summary>
-[Cmdlet(VerbsCommon.Get, "MailQueue")]
+[Cmdlet(VerbsCommon.Get, "MailQueue", HelpUri = OutageCmdlet.HelpBase + "Get-MailQueue.md", DefaultParameterSetName = PostfixSet)]
 [OutputType(typeof(MailQueueSummary))]
-public sealed class GetMailQueueCommand : QueueSourceCmdlet
+public sealed class GetMailQueueCommand : QueuePipelineCmdlet
 {
     /// <summary>Only these queues, wildcards.</summary>
     [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(QueueNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Queue { get; set; }
 
@@ -26,18 +28,29 @@ public sealed class GetMailQueueCommand : QueueSourceCmdlet
             WriteObject(q);
         }
 
-        if (HasPipelineInput && PipedMessages.Count == 0)
+        // Saved Exchange Get-Queue files (given with -Path or piped from Get-ChildItem) are queue summaries already.
+        var files = HasPipelineInput ? PipedPaths.Select(p => OptionsForPath(p, Format)).ToList() : new System.Collections.Generic.List<QueueSourceOptions>();
+        if (!HasPipelineInput)
         {
-            return;
+            files.Add(SourceOptions());
         }
 
-        var options = SourceOptions();
-        if (!HasPipelineInput && options.Kind == QueueSourceKind.Exchange && QueueSource.IsExchangeQueueFile(options, Cancellation))
+        var queueFiles = files.Where(o => o.Kind == QueueSourceKind.Exchange && QueueSource.IsExchangeQueueFile(o, Cancellation)).ToList();
+        foreach (var options in queueFiles)
         {
+            WriteVerbose($"{MyInvocation.MyCommand.Name}: reading {Describe(options)}");
             Emit(() => QueueSource.ReadExchangeQueues(options, Cancellation).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
+        }
+
+        var rest = files.Except(queueFiles).ToList();
+        if (HasPipelineInput ? PipedMessages.Count + rest.Count == 0 : rest.Count == 0)
+        {
             return;
         }
 
-        Emit(() => QueueOperations.Summarize(Messages()).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
+        var messages = HasPipelineInput
+            ? PipedMessages.Select(Outcome<QueueMessage>.Success).Concat(rest.SelectMany(ReadLogged))
+            : ReadLogged(rest[0]);
+        Emit(() => QueueOperations.Summarize(messages).Where(o => o.Kind != OutcomeKind.Result || Wanted(o.Value!.Queue)));
     }
 }

@@ -4,7 +4,7 @@ using Outage.Tools.Core.Mime;
 namespace Outage.Tools.Commands;
 
 /// <summary>Get-MimeRule: lists the MIME rule catalogue, so users can see and filter what Test-MimeMessage checks.</summary>
-[Cmdlet(VerbsCommon.Get, "MimeRule")]
+[Cmdlet(VerbsCommon.Get, "MimeRule", HelpUri = OutageCmdlet.HelpBase + "Get-MimeRule.md")]
 [OutputType(typeof(MimeRule))]
 public sealed class GetMimeRuleCommand : OutageCmdlet
 {
@@ -13,6 +13,7 @@ public sealed class GetMimeRuleCommand : OutageCmdlet
     [Alias("Rule", "Name")]
     [ArgumentCompleter(typeof(MimeRuleIdCompleter))]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Id { get; set; }
 
     /// <summary>Only rules whose default severity is at least this.</summary>

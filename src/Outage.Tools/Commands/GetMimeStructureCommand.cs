@@ -5,7 +5,7 @@ using Outage.Tools.Core.Operations;
 namespace Outage.Tools.Commands;
 
 /// <summary>Get-MimeStructure: the part tree of messages (part path, type, encoding, offsets, sizes).</summary>
-[Cmdlet(VerbsCommon.Get, "MimeStructure", DefaultParameterSetName = "Path")]
+[Cmdlet(VerbsCommon.Get, "MimeStructure", HelpUri = OutageCmdlet.HelpBase + "Get-MimeStructure.md", DefaultParameterSetName = "Path")]
 [OutputType(typeof(MimePartInfo))]
 public sealed class GetMimeStructureCommand : OutageCmdlet
 {
@@ -13,6 +13,7 @@ public sealed class GetMimeStructureCommand : OutageCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
 
     /// <summary>Message files, taken literally.</summary>

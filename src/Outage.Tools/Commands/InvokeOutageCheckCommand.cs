@@ -10,7 +10,7 @@ using Outage.Tools.Core.Operations;
 namespace Outage.Tools.Commands;
 
 /// <summary>Invoke-OutageCheck: runs the queue, MIME, DNS and endpoint checks and emits uniform results.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OutageCheck", DefaultParameterSetName = ParametersSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "OutageCheck", HelpUri = OutageCmdlet.HelpBase + "Invoke-OutageCheck.md", DefaultParameterSetName = ParametersSet)]
 [OutputType(typeof(OutageCheckResult))]
 public sealed class InvokeOutageCheckCommand : OutageCmdlet
 {
@@ -134,7 +134,8 @@ public sealed class InvokeOutageCheckCommand : OutageCmdlet
         }
         catch (FormatException ex)
         {
-            ThrowArgumentError(ErrorIds.InvalidArgument, ex.Message, Threshold);
+            ThrowArgumentError(ErrorIds.CheckThresholdInvalid, ex.Message, Threshold,
+                "Name thresholds as Get-Help Invoke-OutageCheck -Parameter Threshold lists them (QueueWarn, QueueFail, CheckTimeoutSeconds...), each with a number.");
         }
 
         if (HistoryPath is not null)

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using Outage.Tools.Core.Queue;
@@ -5,9 +6,9 @@ using Outage.Tools.Core.Queue;
 namespace Outage.Tools.Commands;
 
 /// <summary>Measure-MailQueue: the qshape matrix (age buckets by domain, reason, queue or next hop).</summary>
-[Cmdlet(VerbsDiagnostic.Measure, "MailQueue")]
+[Cmdlet(VerbsDiagnostic.Measure, "MailQueue", HelpUri = OutageCmdlet.HelpBase + "Measure-MailQueue.md", DefaultParameterSetName = PostfixSet)]
 [OutputType(typeof(QueueShapeRow))]
-public sealed class MeasureMailQueueCommand : QueueSourceCmdlet
+public sealed class MeasureMailQueueCommand : QueuePipelineCmdlet
 {
     /// <summary>What the rows are.</summary>
     [Parameter(Position = 0)]
@@ -15,13 +16,15 @@ public sealed class MeasureMailQueueCommand : QueueSourceCmdlet
 
     /// <summary>Only these queues (qshape's queue arguments), wildcards; default every queue.</summary>
     [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(QueueNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Queue { get; set; }
 
-    /// <summary>The first bucket's upper age in minutes (qshape -t).</summary>
+    /// <summary>The first bucket's upper age (qshape -t), whole minutes: 5m, 1h, 00:10:00.</summary>
     [Parameter]
-    [ValidateRange(1, 1000000)]
-    public int BucketMinutes { get; set; } = 5;
+    [TimeSpanTransformation]
+    public TimeSpan BucketWidth { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The number of buckets (qshape -b).</summary>
     [Parameter]
@@ -31,6 +34,16 @@ public sealed class MeasureMailQueueCommand : QueueSourceCmdlet
     /// <summary>Linear buckets (qshape -l).</summary>
     [Parameter]
     public SwitchParameter Linear { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        RequireDuration(nameof(BucketWidth), BucketWidth, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1000000), Core.ErrorIds.QueueBucketWidthInvalid);
+        if (BucketWidth.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            ThrowArgumentError(Core.ErrorIds.QueueBucketWidthInvalid, $"-BucketWidth {Core.Operations.Duration.Format(BucketWidth)} is not a whole number of minutes (qshape buckets are minutes).",
+                BucketWidth, "Give -BucketWidth in whole minutes: 5m, 10m, 1h.");
+        }
+    }
 
     protected override void ProcessRecord() => CollectInput();
 
@@ -42,7 +55,7 @@ public sealed class MeasureMailQueueCommand : QueueSourceCmdlet
             filter.Queue.Add(q);
         }
 
-        var options = new QueueShapeOptions { GroupBy = GroupBy, BucketMinutes = BucketMinutes, BucketCount = BucketCount, Linear = Linear.IsPresent };
+        var options = new QueueShapeOptions { GroupBy = GroupBy, BucketMinutes = (int)BucketWidth.TotalMinutes, BucketCount = BucketCount, Linear = Linear.IsPresent };
         Emit(() => QueueOperations.Shape(QueueOperations.GetMessages(Messages(), filter, Cancellation), options, Cancellation));
     }
 }

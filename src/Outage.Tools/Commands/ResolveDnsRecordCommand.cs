@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
 
 namespace Outage.Tools.Commands;
@@ -9,7 +10,7 @@ namespace Outage.Tools.Commands;
 /// works the same in Windows PowerShell 5.1 and PowerShell 7 on every OS. Names from the pipeline are batched
 /// so many queries are in flight at once (-ThrottleLimit).
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Resolve, "DnsRecord")]
+[Cmdlet(VerbsDiagnostic.Resolve, "DnsRecord", HelpUri = OutageCmdlet.HelpBase + "Resolve-DnsRecord.md")]
 [OutputType(typeof(DnsRecord))]
 [OutputType(typeof(DnsResponse))]
 public sealed class ResolveDnsRecordCommand : OutageCmdlet
@@ -46,10 +47,10 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
     [Parameter]
     public SwitchParameter DnssecOk { get; set; }
 
-    /// <summary>Seconds to wait for each server's answer.</summary>
+    /// <summary>How long to wait for each answer (10ms to 5m; a number is seconds).</summary>
     [Parameter]
-    [ValidateRange(0.01, 300)]
-    public double Timeout { get; set; } = 2;
+    [TimeSpanTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Further attempts after the first, across every server.</summary>
     [Parameter]
@@ -80,7 +81,7 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
             Tcp = Tcp,
             NoRecursion = NoRecursion,
             DnssecOk = DnssecOk,
-            Timeout = TimeSpan.FromSeconds(Timeout),
+            Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid),
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };
@@ -94,6 +95,7 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
             request.Servers.Add(s);
         }
 
+        WriteVerbose($"{MyInvocation.MyCommand.Name}: {batch.Length} name(s) asked of {(request.Servers.Count == 0 ? "the system's resolvers" : string.Join(", ", request.Servers))}, timeout {Core.Operations.Duration.Format(request.Timeout)} per attempt");
         var progress = NewProgress();
         if (Raw)
         {

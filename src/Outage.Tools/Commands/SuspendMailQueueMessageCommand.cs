@@ -1,37 +1,14 @@
-using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Queue;
 
 namespace Outage.Tools.Commands;
 
 /// <summary>Suspend-MailQueueMessage: the named messages are placed on hold (Postfix postsuper, Exim exim -M...); no other message is touched.</summary>
-[Cmdlet(VerbsLifecycle.Suspend, "MailQueueMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Suspend, "MailQueueMessage", HelpUri = OutageCmdlet.HelpBase + "Suspend-MailQueueMessage.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = MessageSet)]
 [OutputType(typeof(QueueActionResult))]
-public sealed class SuspendMailQueueMessageCommand : QueueMessageActionCmdlet
+public sealed class SuspendMailQueueMessageCommand : QueueStateActionCmdlet
 {
-    private readonly List<QueueMessage> _approved = new();
+    protected override QueueAction Action => QueueAction.Hold;
 
-    protected override void ProcessRecord()
-    {
-        foreach (var m in Message)
-        {
-            if (ShouldProcess(m.ContentName, "Hold"))
-            {
-                _approved.Add(m);
-            }
-        }
-    }
-
-    protected override void EndProcessing()
-    {
-        foreach (var o in QueueActions.Apply(_approved, QueueAction.Hold, Cancellation))
-        {
-            if (o.Kind == Core.Operations.OutcomeKind.Result && !PassThru.IsPresent)
-            {
-                continue;
-            }
-
-            Emit(new[] { o });
-        }
-    }
+    protected override string ActionText => "Hold";
 }

@@ -5,7 +5,7 @@ using Outage.Tools.Core.Endpoints;
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-ActiveSyncEndpoint: OPTIONS to Exchange ActiveSync: the 401 schemes, or with -Credential the protocol versions and commands.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "ActiveSyncEndpoint", DefaultParameterSetName = "HostName")]
+[Cmdlet(VerbsDiagnostic.Test, "ActiveSyncEndpoint", HelpUri = OutageCmdlet.HelpBase + "Test-ActiveSyncEndpoint.md", DefaultParameterSetName = "HostName")]
 [OutputType(typeof(HttpEndpointResult))]
 public sealed class TestActiveSyncEndpointCommand : EndpointProbeCommand
 {

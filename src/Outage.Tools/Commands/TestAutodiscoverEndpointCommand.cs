@@ -5,7 +5,7 @@ using Outage.Tools.Core.Endpoints;
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-AutodiscoverEndpoint: the MS-OXDISCO order and Autodiscover v2 for an address, one record per attempt.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "AutodiscoverEndpoint")]
+[Cmdlet(VerbsDiagnostic.Test, "AutodiscoverEndpoint", HelpUri = OutageCmdlet.HelpBase + "Test-AutodiscoverEndpoint.md")]
 [OutputType(typeof(AutodiscoverResult))]
 public sealed class TestAutodiscoverEndpointCommand : EndpointProbeCommand
 {

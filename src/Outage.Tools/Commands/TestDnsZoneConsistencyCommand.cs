@@ -1,11 +1,12 @@
 using System;
 using System.Management.Automation;
+using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
 
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-DnsZoneConsistency: asks every authoritative server of a zone directly and compares what they serve.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "DnsZoneConsistency")]
+[Cmdlet(VerbsDiagnostic.Test, "DnsZoneConsistency", HelpUri = OutageCmdlet.HelpBase + "Test-DnsZoneConsistency.md")]
 [OutputType(typeof(DnsCheckResult))]
 public sealed class TestDnsZoneConsistencyCommand : OutageCmdlet
 {
@@ -36,10 +37,10 @@ public sealed class TestDnsZoneConsistencyCommand : OutageCmdlet
     [ArgumentCompleter(typeof(DnsRecordTypeCompleter))]
     public DnsRecordType[]? Type { get; set; }
 
-    /// <summary>Seconds to wait for each answer.</summary>
+    /// <summary>How long to wait for each answer (10ms to 5m; a number is seconds).</summary>
     [Parameter]
-    [ValidateRange(0.01, 300)]
-    public double Timeout { get; set; } = 2;
+    [TimeSpanTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Further attempts after the first.</summary>
     [Parameter]
@@ -48,7 +49,7 @@ public sealed class TestDnsZoneConsistencyCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = new ZoneConsistencyRequest { Zone = Zone, Timeout = TimeSpan.FromSeconds(Timeout), Retry = Retry };
+        var request = new ZoneConsistencyRequest { Zone = Zone, Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid), Retry = Retry };
         foreach (var s in NameServer ?? Array.Empty<string>())
         {
             request.NameServers.Add(s);

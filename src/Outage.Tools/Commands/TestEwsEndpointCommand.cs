@@ -5,7 +5,7 @@ using Outage.Tools.Core.Endpoints;
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-EwsEndpoint: probes Exchange Web Services: the 401 schemes, or with -Credential a minimal SOAP GetFolder request and its answer.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "EwsEndpoint", DefaultParameterSetName = "HostName")]
+[Cmdlet(VerbsDiagnostic.Test, "EwsEndpoint", HelpUri = OutageCmdlet.HelpBase + "Test-EwsEndpoint.md", DefaultParameterSetName = "HostName")]
 [OutputType(typeof(HttpEndpointResult))]
 public sealed class TestEwsEndpointCommand : EndpointProbeCommand
 {

@@ -1,11 +1,12 @@
 using System;
 using System.Management.Automation;
+using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
 
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-MailDomain: checks the mail-related DNS records of domains (MX, SPF, DMARC, DKIM, MTA-STS, TLS-RPT, Autodiscover).</summary>
-[Cmdlet(VerbsDiagnostic.Test, "MailDomain")]
+[Cmdlet(VerbsDiagnostic.Test, "MailDomain", HelpUri = OutageCmdlet.HelpBase + "Test-MailDomain.md")]
 [OutputType(typeof(DnsCheckResult))]
 public sealed class TestMailDomainCommand : OutageCmdlet
 {
@@ -34,10 +35,10 @@ public sealed class TestMailDomainCommand : OutageCmdlet
     [ValidateNotNullOrEmpty]
     public string? OwaHost { get; set; }
 
-    /// <summary>Seconds to wait for each answer.</summary>
+    /// <summary>How long to wait for each answer (10ms to 5m; a number is seconds).</summary>
     [Parameter]
-    [ValidateRange(0.01, 300)]
-    public double Timeout { get; set; } = 2;
+    [TimeSpanTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Further attempts after the first.</summary>
     [Parameter]
@@ -62,7 +63,7 @@ public sealed class TestMailDomainCommand : OutageCmdlet
         {
             Domains = batch,
             OwaHost = OwaHost,
-            Timeout = TimeSpan.FromSeconds(Timeout),
+            Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid),
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };

@@ -11,7 +11,7 @@ namespace Outage.Tools.Commands;
 /// pipeline) for MIME and RFC 5322 malformations, one report per message. Inputs are batched so folders and
 /// piped file lists are checked in parallel (-ThrottleLimit) while reports keep the input order.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "MimeMessage", DefaultParameterSetName = "Path")]
+[Cmdlet(VerbsDiagnostic.Test, "MimeMessage", HelpUri = OutageCmdlet.HelpBase + "Test-MimeMessage.md", DefaultParameterSetName = "Path")]
 [OutputType(typeof(MimeMessageReport))]
 [OutputType(typeof(bool))]
 public sealed class TestMimeMessageCommand : OutageCmdlet
@@ -22,6 +22,7 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
 
     /// <summary>Files or folders, taken literally (no wildcards).</summary>
@@ -54,12 +55,14 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
     [Parameter]
     [ArgumentCompleter(typeof(MimeRuleIdCompleter))]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Rule { get; set; }
 
     /// <summary>Never these rule ids (wildcards allowed).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(MimeRuleIdCompleter))]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? ExcludeRule { get; set; }
 
     /// <summary>Only findings of at least this severity.</summary>

@@ -5,7 +5,7 @@ using Outage.Tools.Core.Endpoints;
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-OwaEndpoint: probes Outlook on the web like a browser would, hop by hop, with phase timings and TLS facts.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "OwaEndpoint", DefaultParameterSetName = "HostName")]
+[Cmdlet(VerbsDiagnostic.Test, "OwaEndpoint", HelpUri = OutageCmdlet.HelpBase + "Test-OwaEndpoint.md", DefaultParameterSetName = "HostName")]
 [OutputType(typeof(HttpEndpointResult))]
 public sealed class TestOwaEndpointCommand : EndpointProbeCommand
 {

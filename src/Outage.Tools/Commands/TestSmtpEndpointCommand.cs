@@ -5,7 +5,7 @@ using Outage.Tools.Core.Endpoints;
 namespace Outage.Tools.Commands;
 
 /// <summary>Test-SmtpEndpoint: banner, EHLO extensions, STARTTLS or implicit TLS, optionally MAIL FROM/RCPT TO (never DATA).</summary>
-[Cmdlet(VerbsDiagnostic.Test, "SmtpEndpoint")]
+[Cmdlet(VerbsDiagnostic.Test, "SmtpEndpoint", HelpUri = OutageCmdlet.HelpBase + "Test-SmtpEndpoint.md")]
 [OutputType(typeof(SmtpEndpointResult))]
 public sealed class TestSmtpEndpointCommand : EndpointProbeCommand
 {
@@ -13,7 +13,7 @@ public sealed class TestSmtpEndpointCommand : EndpointProbeCommand
 
     /// <summary>host, host:port or [IPv6]:port.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ComputerName", "NameExchange", "Server", "Target")]
+    [Alias("ComputerName", "NameExchange", "Exchange", "Target")]
     [ValidateNotNullOrEmpty]
     public string[]? HostName { get; set; }
 

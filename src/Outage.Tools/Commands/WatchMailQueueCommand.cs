@@ -5,12 +5,13 @@ using Outage.Tools.Core.Queue;
 namespace Outage.Tools.Commands;
 
 /// <summary>Watch-MailQueue: samples the queue and reports its trend.</summary>
-[Cmdlet(VerbsCommon.Watch, "MailQueue")]
+[Cmdlet(VerbsCommon.Watch, "MailQueue", HelpUri = OutageCmdlet.HelpBase + "Watch-MailQueue.md", DefaultParameterSetName = PostfixSet)]
 [OutputType(typeof(QueueSample))]
 public sealed class WatchMailQueueCommand : QueueSourceCmdlet
 {
-    /// <summary>Time between samples.</summary>
+    /// <summary>Time between samples (1s to 1d; a number is seconds).</summary>
     [Parameter]
+    [TimeSpanTransformation]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Number of samples.</summary>
@@ -20,6 +21,7 @@ public sealed class WatchMailQueueCommand : QueueSourceCmdlet
 
     /// <summary>Keep sampling for this long.</summary>
     [Parameter]
+    [TimeSpanTransformation]
     public TimeSpan Duration { get; set; }
 
     /// <summary>JSON Lines file of earlier samples; new ones are appended.</summary>
@@ -29,8 +31,20 @@ public sealed class WatchMailQueueCommand : QueueSourceCmdlet
 
     /// <summary>Only these queues, wildcards.</summary>
     [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(QueueNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Queue { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        // Checked before the first sample, each with its own error id.
+        RequireDuration(nameof(Interval), Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), Core.ErrorIds.QueueWatchIntervalInvalid);
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Duration)))
+        {
+            RequireDuration(nameof(Duration), Duration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(366), Core.ErrorIds.QueueWatchDurationInvalid);
+        }
+    }
 
     protected override void EndProcessing()
     {
@@ -47,6 +61,7 @@ public sealed class WatchMailQueueCommand : QueueSourceCmdlet
         }
 
         var source = SourceOptions();
+        WriteVerbose($"{MyInvocation.MyCommand.Name}: sampling {Describe(source)} every {Core.Operations.Duration.Format(Interval)}");
         Emit(() => QueueWatch.Run(() => QueueSource.ReadMessages(source, Cancellation), options, Cancellation));
     }
 }

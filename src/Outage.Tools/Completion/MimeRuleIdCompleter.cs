@@ -13,8 +13,7 @@ public sealed class MimeRuleIdCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = new Wildcard(Wildcard.ContainsWildcard(typed) ? typed : typed + "*");
+        var pattern = CompletionPattern.For(wordToComplete);
         foreach (var rule in MimeRuleCatalog.All)
         {
             if (pattern.IsMatch(rule.Id))

@@ -150,7 +150,13 @@ public sealed class EximLiveTests : IClassFixture<EximQueueFixture>
         }
 
         var frozen = QueueActions.Apply(new[] { first }, QueueAction.Hold).Single();
-        Assert.True(frozen.Value!.Succeeded);
+        Assert.Equal(QueueActionState.Succeeded, frozen.Value!.State);
+        Assert.Equal("Frozen", frozen.Value.Message!.State);
+
+        // Freezing a frozen message is nothing to do: exim says "is already frozen", the result is Unchanged with a note.
+        var again = QueueActions.Apply(new[] { first }, QueueAction.Hold).ToList();
+        Assert.Equal(QueueActionState.Unchanged, again.Single(o => o.Kind == OutcomeKind.Result).Value!.State);
+        Assert.Contains(again, o => o.Kind == OutcomeKind.Verbose && o.Text!.Contains("already on hold", StringComparison.Ordinal));
         var listing = _f.Run(EximQueueFixture.Binary, "-C", _f.Config, "-bp");
         Assert.Contains($"{first.Id} <s@vm.test> *** frozen ***", listing, StringComparison.Ordinal);
         Assert.Equal(1, listing.Split('\n').Count(l => l.Contains("*** frozen ***", StringComparison.Ordinal)));
@@ -168,8 +174,10 @@ public sealed class EximLiveTests : IClassFixture<EximQueueFixture>
         Assert.Equal(5, after.Count);
         Assert.DoesNotContain(after, m => m.Id == victim.Id);
 
-        // Vanished since listing.
-        Assert.Equal(OutcomeKind.Warning, QueueActions.Apply(new[] { victim }, QueueAction.Hold).Single().Kind);
+        // Vanished since listing: an ObjectNotFound error.
+        var vanished = QueueActions.Apply(new[] { victim }, QueueAction.Hold).Single();
+        Assert.Equal(OutcomeKind.Error, vanished.Kind);
+        Assert.Equal(OutageErrorCategory.ObjectNotFound, vanished.Error!.Category);
         Assert.Equal(OutcomeKind.Warning, QueueActions.Export(new[] { victim }, null, QueueExportName.QueueId, false).Single().Kind);
 
         // The matrix over the live Exim queue.

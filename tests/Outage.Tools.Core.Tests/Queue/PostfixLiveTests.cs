@@ -160,14 +160,27 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         var before = _f.List().Where(m => m.Queue == "deferred").OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
         var chosen = before.Where(m => m.Recipients.Any(r => r.Domain == "northwind.test")).Take(5).ToList();
         var held = QueueActions.Apply(chosen, QueueAction.Hold).ToList();
-        Assert.All(held, o => Assert.True(o.Value!.Succeeded));
+        Assert.All(held, o => Assert.Equal(QueueActionState.Succeeded, o.Value!.State));
+
+        // The result carries the message as it is now (on hold), so it can be released as it is.
+        Assert.All(held, o => Assert.Equal("hold", o.Value!.Message!.Queue));
+        Assert.All(held, o => Assert.Equal("hold", o.Value!.Queue));
+
+        // Holding a held message again is nothing to do: Unchanged with a note, no warning.
+        var again = QueueActions.Apply(chosen.Take(1).ToList(), QueueAction.Hold).ToList();
+        Assert.Equal(OutcomeKind.Verbose, again[0].Kind);
+        Assert.Contains("already on hold", again[0].Text);
+        Assert.Equal(QueueActionState.Unchanged, Assert.Single(again, o => o.Kind == OutcomeKind.Result).Value!.State);
+        Assert.DoesNotContain(again, o => o.Kind is OutcomeKind.Warning or OutcomeKind.Error);
         var mailq = Mailq();
         Assert.All(chosen, m => Assert.Equal("!", mailq[m.Id]));
         Assert.Equal(before.Count - 5, before.Count(m => mailq.TryGetValue(m.Id, out var mark) && mark == string.Empty));
 
         var nowHeld = _f.List().Where(m => chosen.Any(c => c.Id == m.Id)).ToList();
         Assert.All(nowHeld, m => Assert.Equal("hold", m.Queue));
-        Assert.All(QueueActions.Apply(nowHeld, QueueAction.Release), o => Assert.True(o.Value!.Succeeded));
+        var released = QueueActions.Apply(held.Select(o => o.Value!.Message!).ToList(), QueueAction.Release).ToList();
+        Assert.All(released, o => Assert.Equal(QueueActionState.Succeeded, o.Value!.State));
+        Assert.All(released, o => Assert.Equal("deferred", o.Value!.Message!.Queue));
         mailq = Mailq();
         Assert.All(chosen, m => Assert.Equal(string.Empty, mailq[m.Id]));
 
@@ -179,9 +192,12 @@ public sealed class PostfixLiveTests : IClassFixture<PostfixQueueFixture>
         Assert.DoesNotContain(doomed[0].Id, mailq.Keys);
         Assert.Contains(chosen[2].Id, mailq.Keys);
 
-        // Vanished since listing: a warning for that message, not a failure.
+        // Vanished since listing: an ObjectNotFound error for that message (non-terminating in the module).
         var gone = doomed[0];
-        Assert.Equal(OutcomeKind.Warning, Assert.Single(QueueActions.Apply(new[] { gone }, QueueAction.Hold)).Kind);
+        var vanished = Assert.Single(QueueActions.Apply(new[] { gone }, QueueAction.Hold));
+        Assert.Equal(OutcomeKind.Error, vanished.Kind);
+        Assert.Equal(ErrorIds.QueueMessageNotFound, vanished.Error!.ErrorId);
+        Assert.Equal(OutageErrorCategory.ObjectNotFound, vanished.Error.Category);
         var export = Assert.Single(QueueActions.Export(new[] { gone }, null, QueueExportName.QueueId, false));
         Assert.Equal(OutcomeKind.Warning, export.Kind);
         Assert.Contains(gone.Id, export.Text);

@@ -335,6 +335,24 @@ public sealed class QueueParserTests
     }
 
     [Fact]
+    public void Id_filter_takes_ids_and_wildcards()
+    {
+        var all = QueueOperations.GetMessages(ReadPostqueueSample(), new QueueMessageFilter()).Select(o => o.Value!).ToList();
+        var one = new QueueMessageFilter();
+        one.Id.Add(all[7].Id);
+        Assert.Equal(all[7].Id, Assert.Single(QueueOperations.GetMessages(ReadPostqueueSample(), one)).Value!.Id);
+        var prefix = all[7].Id.Substring(0, 3);
+        var wild = new QueueMessageFilter();
+        wild.Id.Add(prefix + "*");
+        var matched = QueueOperations.GetMessages(ReadPostqueueSample(), wild).Select(o => o.Value!.Id).ToList();
+        Assert.Equal(all.Count(m => m.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)), matched.Count);
+        Assert.Contains(all[7].Id, matched);
+        var none = new QueueMessageFilter();
+        none.Id.Add("NOSUCHID");
+        Assert.Empty(QueueOperations.GetMessages(ReadPostqueueSample(), none));
+    }
+
+    [Fact]
     public void Watch_weighs_magnitude_and_keeps_history()
     {
         var options = new QueueWatchOptions();

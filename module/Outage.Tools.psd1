@@ -12,6 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies   = @('Outage.Tools.Core.dll')
     FormatsToProcess     = @('Outage.Tools.format.ps1xml')
+    TypesToProcess       = @('Outage.Tools.types.ps1xml')
 
     # Explicit lists: no wildcards, so command discovery is fast and nothing leaks out by accident.
     CmdletsToExport      = @(

@@ -5,7 +5,7 @@ using Outage.Tools.Core.Queue;
 namespace Outage.Tools.Commands;
 
 /// <summary>Watch-MailQueue: samples the queue and reports its trend.</summary>
-[Cmdlet(VerbsCommon.Watch, "MailQueue")]
+[Cmdlet(VerbsCommon.Watch, "MailQueue", SupportsShouldProcess = true)]
 [OutputType(typeof(QueueSample))]
 public sealed class WatchMailQueueCommand : QueueSourceCmdlet
 {
@@ -45,6 +45,9 @@ public sealed class WatchMailQueueCommand : QueueSourceCmdlet
         {
             options.Filter.Queue.Add(q);
         }
+
+        // -WhatIf: samples are taken (reading the queue), the history file and its folders are not created or appended.
+        options.WriteHistory = options.HistoryPath is null || ShouldProcess(options.HistoryPath, "Append the queue samples to the history file");
 
         var source = SourceOptions();
         Emit(() => QueueWatch.Run(() => QueueSource.ReadMessages(source, Cancellation), options, Cancellation));

@@ -12,6 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies   = @('Outage.Tools.Core.dll')
     FormatsToProcess     = @('Outage.Tools.format.ps1xml')
+    TypesToProcess       = @('Outage.Tools.types.ps1xml')
     # Updatable help: Update-Help / Save-Help look for Outage.Tools_<GUID>_HelpInfo.xml under this folder URI.
     # Each cmdlet's HelpUri (Get-Help -Online) is its page docs/cmdlets/<Verb-Noun>.md under the same repository.
     HelpInfoURI          = 'https://github.com/outage-tools/Outage.Tools/tree/main/docs/cmdlets/'

@@ -17,6 +17,9 @@ public static partial class ErrorIds
     /// <summary>Export-OutageReport would overwrite an existing file without -Force.</summary>
     public const string ReportFileExists = "ReportFileExists";
 
+    /// <summary>Export-OutageReport's -Format contradicts the file's extension (HTML to r.json).</summary>
+    public const string ReportFormatMismatch = "ReportFormatMismatch";
+
     /// <summary>Export-OutageReport cannot write its file.</summary>
     public const string ReportWriteFailed = "ReportWriteFailed";
 

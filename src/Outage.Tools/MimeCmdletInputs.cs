@@ -50,6 +50,12 @@ internal static class MimeCmdletInputs
                         continue;
                     }
 
+                    if (ExistingLiteral(cmdlet, p) is { } literal)
+                    {
+                        yield return MimeInput.FromPath(literal);
+                        continue;
+                    }
+
                     Collection<string>? resolved = null;
                     ItemError? error = null;
                     try
@@ -91,6 +97,43 @@ internal static class MimeCmdletInputs
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>A rooted file system path: /x on Unix, C:\x or \\server\share on Windows (not C:x, not a PowerShell drive).</summary>
+    private static bool IsFullyQualified(string path) =>
+        System.IO.Path.DirectorySeparatorChar == '/'
+            ? path[0] == '/'
+            : (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'))
+              || path.StartsWith(@"\\", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A -Path without wildcard or escape characters that names an existing file or folder: resolved without the
+    /// globber, which costs most of the time of a piped file (Get-ChildItem | Test-MimeMessage). Null otherwise,
+    /// and the globber decides (wildcards, errors).
+    /// </summary>
+    private static string? ExistingLiteral(OutageCmdlet cmdlet, string path)
+    {
+        if (string.IsNullOrEmpty(path) || path.IndexOf('`') >= 0 || WildcardPattern.ContainsWildcardCharacters(path))
+        {
+            return null;
+        }
+
+        if (IsFullyQualified(path))
+        {
+            // Already a file system path (what Get-ChildItem's FullName gives): no provider work at all.
+            return System.IO.File.Exists(path) || System.IO.Directory.Exists(path) ? path : null;
+        }
+
+        try
+        {
+            var resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            return provider.Name == "FileSystem" && (System.IO.File.Exists(resolved) || System.IO.Directory.Exists(resolved)) ? resolved : null;
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException or NotSupportedException
+            or ArgumentException or PSInvalidOperationException)
+        {
+            return null;
         }
     }
 }

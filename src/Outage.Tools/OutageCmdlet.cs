@@ -25,6 +25,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
     public const string HelpBase = "https://github.com/outage-tools/Outage.Tools/blob/main/docs/cmdlets/";
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<IDisposable> _streams = new();
     private bool _disposed;
     private bool _announced;
 
@@ -62,22 +63,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         {
             foreach (var outcome in start())
             {
-                progress?.Flush(this);
-                switch (outcome.Kind)
-                {
-                    case OutcomeKind.Result:
-                        WriteObject(outcome.Value);
-                        break;
-                    case OutcomeKind.Error:
-                        WriteError(ToErrorRecord(outcome.Error!));
-                        break;
-                    case OutcomeKind.Warning:
-                        WriteWarning(outcome.Text);
-                        break;
-                    case OutcomeKind.Verbose:
-                        WriteVerbose(outcome.Text);
-                        break;
-                }
+                WriteOutcome(outcome, progress);
             }
         }
         catch (OutageException ex)
@@ -127,6 +113,70 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         }
 
         WriteVerbose($"{MyInvocation.MyCommand.Name} {string.Join(" ", parts)}".TrimEnd());
+    }
+
+    /// <summary>
+    /// Adds piped items to a long-lived operation (started on the first call, over every item still to come) and
+    /// writes the outcomes that are ready; call from ProcessRecord, then <see cref="EndStream{TIn, TOut}"/> from
+    /// EndProcessing. One operation, one progress activity, its parallelism across the whole pipeline.
+    /// </summary>
+    internal void FeedStream<TIn, TOut>(PipelineStream<TIn, TOut> stream, IEnumerable<TIn> items,
+        Func<IEnumerable<TIn>, IEnumerable<Outcome<TOut>>> operation, ProgressSink? progress)
+    {
+        Guard(() =>
+        {
+            if (!stream.Started)
+            {
+                _streams.Add(stream);
+                stream.Start(operation, Cancellation);
+            }
+
+            stream.Add(items, o => WriteOutcome(o, progress), Cancellation);
+        }, null);
+    }
+
+    /// <summary>Ends the input of a stream started by <see cref="FeedStream{TIn, TOut}"/> and writes the rest.</summary>
+    internal void EndStream<TIn, TOut>(PipelineStream<TIn, TOut> stream, ProgressSink? progress) =>
+        Guard(() => stream.Finish(o => WriteOutcome(o, progress), Cancellation), progress);
+
+    private void Guard(Action run, ProgressSink? progress)
+    {
+        try
+        {
+            run();
+        }
+        catch (OutageException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex.Error));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            progress?.Complete(this);
+        }
+    }
+
+    private void WriteOutcome<T>(Outcome<T> outcome, ProgressSink? progress)
+    {
+        progress?.Flush(this);
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Result:
+                WriteObject(outcome.Value);
+                break;
+            case OutcomeKind.Error:
+                WriteError(ToErrorRecord(outcome.Error!));
+                break;
+            case OutcomeKind.Warning:
+                WriteWarning(outcome.Text);
+                break;
+            case OutcomeKind.Verbose:
+                WriteVerbose(outcome.Text);
+                break;
+        }
     }
 
     /// <summary>Ends the command for an argument that cannot be used (ThrowTerminatingError).</summary>
@@ -192,6 +242,16 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
     {
         if (!_disposed && disposing)
         {
+            if (_streams.Count > 0)
+            {
+                // A stream abandoned before its end (Stop, Select-Object -First) stops its operation here.
+                _stopping.Cancel();
+                foreach (var stream in _streams)
+                {
+                    stream.Dispose();
+                }
+            }
+
             _stopping.Dispose();
         }
 

@@ -28,4 +28,20 @@ Describe 'Export-MailQueueMessage' {
     It 'supports -WhatIf' {
         (Get-Command Export-MailQueueMessage).Parameters.ContainsKey('WhatIf') | Should -BeTrue
     }
+
+    It 'writes nothing with -WhatIf -Destination, and still passes the bytes down the pipeline without -Destination' {
+        $spool = Join-Path $TestDrive 'spool'
+        $null = New-Item -ItemType Directory -Path $spool
+        $bytes = [Text.Encoding]::ASCII.GetBytes("From: a@x.test`r`nTo: b@y.test`r`nMessage-ID: <w1@x.test>`r`n`r`nbody`r`n")
+        [IO.File]::WriteAllBytes((Join-Path $spool 'one.eml'), $bytes)
+        $out = Join-Path $TestDrive 'out'
+        $r = Get-MailQueueMessage -Path $spool | Export-MailQueueMessage -Destination $out -PassThru -WhatIf
+        $r | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $out | Should -BeFalse
+        # Pipeline output writes nothing to disk: -WhatIf (or $WhatIfPreference) does not suppress it.
+        (Get-MailQueueMessage -Path $spool | Export-MailQueueMessage -WhatIf).Content | Should -Be $bytes
+        $WhatIfPreference = $true
+        try { (Get-MailQueueMessage -Path $spool | Export-MailQueueMessage).Content | Should -Be $bytes }
+        finally { $WhatIfPreference = $false }
+    }
 }

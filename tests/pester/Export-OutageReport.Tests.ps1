@@ -21,6 +21,29 @@ Describe 'Export-OutageReport' {
         (Get-Item $file.FullName).Length | Should -BeGreaterThan 0
     }
 
+    It 'infers the format from the extension and refuses a contradiction' {
+        $json = $results | Export-OutageReport -Path (Join-Path $TestDrive 'inferred.json')
+        { Get-Content $json.FullName -Raw | ConvertFrom-Json } | Should -Not -Throw
+        (Get-Content $json.FullName -Raw) | Should -Not -Match '<html'
+        $md = $results | Export-OutageReport -Path (Join-Path $TestDrive 'inferred.md')
+        (Get-Content $md.FullName -Raw) | Should -Match '^#'
+        $prom = $results | Export-OutageReport -Path (Join-Path $TestDrive 'inferred.prom')
+        (Get-Content $prom.FullName -Raw) | Should -Match '(?m)^# (HELP|TYPE) '
+        { $results | Export-OutageReport -Path (Join-Path $TestDrive 'wrong.json') -Format Html -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReportFormatMismatch,Outage.Tools.Commands.ExportOutageReportCommand'
+        Test-Path (Join-Path $TestDrive 'wrong.json') | Should -BeFalse
+    }
+
+    It 'returns the file through the provider, so the default file view shows Mode and Length' {
+        $file = $results | Export-OutageReport -Path (Join-Path $TestDrive 'provider.html')
+        $file.PSPath | Should -Match 'FileSystem::'
+        $file.PSProvider.Name | Should -Be 'FileSystem'
+        $file.Mode | Should -Not -BeNullOrEmpty
+        $text = $file | Out-String -Width 120
+        $text | Should -Match ([regex]::Escape($file.Length.ToString()))
+        $text | Should -Match ([regex]::Escape($file.Mode))
+    }
+
     It 'does not overwrite without -Force' {
         $path = Join-Path $TestDrive 'same.html'
         $results | Export-OutageReport -Path $path | Out-Null

@@ -29,6 +29,6 @@ Describe 'Get-MimeStructure' {
     }
 
     It 'formats as a table by default' {
-        (Get-MimeStructure -Path (Join-Path $fixtures 'valid-simple-8bit.eml') | Out-String) | Should -Match 'Part\s+Depth\s+ContentType'
+        (Get-MimeStructure -Path (Join-Path $fixtures 'valid-simple-8bit.eml') | Out-String) | Should -Match 'Part\s+ContentType\s+Charset'
     }
 }

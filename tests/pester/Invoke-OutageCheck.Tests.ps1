@@ -27,6 +27,19 @@ Describe 'Invoke-OutageCheck' {
         $mime.Since | Should -BeLessThan $mime.Timestamp
     }
 
+    It 'creates no history file or folder with -WhatIf or $WhatIfPreference, and still checks' {
+        $history = Join-Path $TestDrive 'state/checks/history.jsonl'
+        $results = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history -WhatIf
+        $results | Should -Not -BeNullOrEmpty
+        Test-Path -LiteralPath (Join-Path $TestDrive 'state') | Should -BeFalse
+        $WhatIfPreference = $true
+        try { $null = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history }
+        finally { $WhatIfPreference = $false }
+        Test-Path -LiteralPath (Join-Path $TestDrive 'state') | Should -BeFalse
+        $null = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
+        Test-Path -LiteralPath $history | Should -BeTrue
+    }
+
     It 'fails the command with -FailOnError when a check fails' {
         { Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -FailOnError -ErrorAction Stop } |
             Should -Throw -ErrorId 'OutageCheckFailed,Outage.Tools.Commands.InvokeOutageCheckCommand'

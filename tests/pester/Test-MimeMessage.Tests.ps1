@@ -33,6 +33,33 @@ Describe 'Test-MimeMessage' {
         (Test-MimeMessage -LiteralPath $fixtures | Measure-Object).Count | Should -BeGreaterThan 3
     }
 
+    It 'streams piped files into one check: input order, one progress activity, early stop' {
+        $bulk = Join-Path $TestDrive 'bulk'
+        $null = New-Item -ItemType Directory -Path $bulk
+        $sample = Join-Path $fixtures 'valid-nested.eml'
+        foreach ($i in 1..300) { Copy-Item $sample (Join-Path $bulk ('m{0:d4}.eml' -f $i)) }
+        Set-Content -LiteralPath (Join-Path $bulk 'm0150.eml') -Value "Subject: only`r`n`r`nbody" -NoNewline
+        # In a runspace of its own so its progress stream can be read: every record of one activity, one Completed.
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($module, $folder)
+                Import-Module $module
+                Get-ChildItem -LiteralPath $folder -File | Sort-Object Name | Test-MimeMessage -ThrottleLimit 4
+            }).AddArgument($modulePath).AddArgument($bulk)
+            $reports = $ps.Invoke()
+            $progress = $ps.Streams.Progress
+        } finally { $ps.Dispose() }
+        $reports | Should -HaveCount 300
+        ($reports | ForEach-Object { Split-Path $_.Path -Leaf }) -join ',' | Should -Be ((1..300 | ForEach-Object { 'm{0:d4}.eml' -f $_ }) -join ',')
+        @($reports | Where-Object { -not $_.WellFormed }).Path | Should -Match 'm0150\.eml$'
+        @($progress | Where-Object RecordType -eq 'Completed') | Should -HaveCount 1
+        @($progress.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
+        # Stopping early (Select-Object -First) ends the check; the next command runs normally.
+        @(Get-ChildItem -LiteralPath $bulk -File | Test-MimeMessage | Select-Object -First 2) | Should -HaveCount 2
+        @(Get-ChildItem -LiteralPath $bulk -File | Test-MimeMessage -Quiet) | Should -HaveCount 300
+    }
+
     It 'splits an mbox into one report per message' {
         $reports = Test-MimeMessage -Path (Join-Path $fixtures 'three.mbox') -Mbox
         $reports | Should -HaveCount 3

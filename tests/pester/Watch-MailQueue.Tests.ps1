@@ -11,6 +11,20 @@ BeforeAll {
 }
 
 Describe 'Watch-MailQueue' {
+    It 'creates no history file or folder with -WhatIf or $WhatIfPreference, and still samples' {
+        $history = Join-Path $TestDrive 'state/queue/history.jsonl'
+        $sample = Watch-MailQueue -Path $postqueue -Count 1 -HistoryPath $history -WhatIf
+        $sample | Should -HaveCount 1
+        $sample.Count | Should -BeGreaterThan 0
+        Test-Path -LiteralPath (Join-Path $TestDrive 'state') | Should -BeFalse
+        $WhatIfPreference = $true
+        try { $null = Watch-MailQueue -Path $postqueue -Count 1 -HistoryPath $history }
+        finally { $WhatIfPreference = $false }
+        Test-Path -LiteralPath (Join-Path $TestDrive 'state') | Should -BeFalse
+        $null = Watch-MailQueue -Path $postqueue -Count 1 -HistoryPath $history
+        Test-Path -LiteralPath $history | Should -BeTrue
+    }
+
     It 'samples and keeps a history across runs' {
         $history = Join-Path ([IO.Path]::GetTempPath()) ("outage-history-{0}.jsonl" -f [guid]::NewGuid())
         try {

@@ -23,6 +23,9 @@ public sealed class OutageCheckRequest
 
     /// <summary>Units of work run at once.</summary>
     public int ThrottleLimit { get; set; } = 8;
+
+    /// <summary>Append the run to the history file (false: read it for Since only, create nothing; -WhatIf).</summary>
+    public bool WriteHistory { get; set; } = true;
 }
 
 /// <summary>
@@ -83,7 +86,7 @@ public static class OutageCheckRunner
             }
         }
 
-        if (history is not null)
+        if (history is not null && request.WriteHistory)
         {
             var warning = history.Append(all);
             if (warning is not null)

@@ -40,6 +40,12 @@ public sealed class MimeLintRequest
 {
     public IList<MimeInput> Inputs { get; } = new List<MimeInput>();
 
+    /// <summary>
+    /// Inputs read lazily, after <see cref="Inputs"/>, as the checks need them (piped input: the sequence may block
+    /// until the next item arrives). Read-ahead is bounded (4 × <see cref="ThrottleLimit"/>).
+    /// </summary>
+    public IEnumerable<MimeInput>? InputSource { get; set; }
+
     /// <summary>Check the files of sub-folders too.</summary>
     public bool Recurse { get; set; }
 
@@ -106,7 +112,8 @@ public static class MimeLint
     /// <summary>Turns folders into their files (sorted, so output order is stable); per-item errors for missing paths.</summary>
     internal static IEnumerable<Expanded> Expand(MimeLintRequest request, CancellationToken ct)
     {
-        foreach (var input in request.Inputs)
+        var inputs = request.InputSource is null ? request.Inputs : request.Inputs.Concat(request.InputSource);
+        foreach (var input in inputs)
         {
             ct.ThrowIfCancellationRequested();
             if (input.Path is null)

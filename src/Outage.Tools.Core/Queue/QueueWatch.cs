@@ -22,6 +22,9 @@ public sealed class QueueWatchOptions
     /// <summary>JSON Lines file: earlier samples are read for the first delta, new ones appended.</summary>
     public string? HistoryPath { get; set; }
 
+    /// <summary>Append new samples to <see cref="HistoryPath"/> (false: read it only, create nothing; -WhatIf).</summary>
+    public bool WriteHistory { get; set; } = true;
+
     /// <summary>Only these messages count (queue, domain...).</summary>
     public QueueMessageFilter Filter { get; set; } = new();
 
@@ -129,7 +132,7 @@ public static class QueueWatch
             sample.Time = options.Clock();
             sample.OldestAge = oldest;
             Evaluate(sample, previous, options);
-            if (options.HistoryPath is not null)
+            if (options.HistoryPath is not null && options.WriteHistory)
             {
                 Append(options.HistoryPath, sample);
             }

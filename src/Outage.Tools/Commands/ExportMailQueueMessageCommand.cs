@@ -26,7 +26,8 @@ public sealed class ExportMailQueueMessageCommand : QueueMessageActionCmdlet
         var folder = Destination is null ? null : GetUnresolvedProviderPathFromPSPath(Destination);
         foreach (var m in Message)
         {
-            if (!ShouldProcess(m.ContentName, folder is null ? "Read content" : $"Export to {folder}"))
+            // Without -Destination nothing is written (the bytes go down the pipeline), so -WhatIf does not hold it back.
+            if (folder is not null && !ShouldProcess(m.ContentName, $"Export to {folder}"))
             {
                 continue;
             }

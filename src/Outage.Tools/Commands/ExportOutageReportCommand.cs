@@ -25,7 +25,7 @@ public sealed class ExportOutageReportCommand : OutageCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>Html, Markdown, Json or Prometheus.</summary>
+    /// <summary>Html, Markdown, Json or Prometheus; default from the extension (.html .md .json .prom), else Html.</summary>
     [Parameter]
     public ReportFormat Format { get; set; } = ReportFormat.Html;
 
@@ -42,6 +42,30 @@ public sealed class ExportOutageReportCommand : OutageCmdlet
     public SwitchParameter Force { get; set; }
 
     private readonly List<OutageCheckResult> _results = new();
+
+    protected override void BeginProcessing()
+    {
+        // The format follows the extension; a -Format that contradicts it (HTML into r.json) is refused before any work.
+        var implied = ReportFormats.FromExtension(Path);
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Format)))
+        {
+            Format = implied ?? ReportFormat.Html;
+        }
+        else if (implied is { } ext && ext != Format)
+        {
+            ThrowArgumentError(ErrorIds.ReportFormatMismatch,
+                $"The report format {Format} does not match the file name '{Path}', which implies {ext}.", Path,
+                $"Name the file for the format (for example .{Extension(Format)}), or leave out -Format to use {ext}.");
+        }
+    }
+
+    private static string Extension(ReportFormat format) => format switch
+    {
+        ReportFormat.Markdown => "md",
+        ReportFormat.Json => "json",
+        ReportFormat.Prometheus => "prom",
+        _ => "html",
+    };
 
     protected override void ProcessRecord()
     {
@@ -84,7 +108,8 @@ public sealed class ExportOutageReportCommand : OutageCmdlet
             ThrowTerminatingError(ToErrorRecord(ex.Error));
         }
 
-        WriteObject(new FileInfo(path));
+        // Through the provider, so the FileInfo carries PSPath, Mode and the rest of the default file view.
+        WriteObject(SessionState.InvokeProvider.Item.Get(new[] { path }, true, true), true);
     }
 
     /// <summary>Reads a property of a live or deserialized object; deserialized DateTimeOffset arrives as a bag with UtcDateTime.</summary>

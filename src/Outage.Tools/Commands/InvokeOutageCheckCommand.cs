@@ -10,7 +10,7 @@ using Outage.Tools.Core.Operations;
 namespace Outage.Tools.Commands;
 
 /// <summary>Invoke-OutageCheck: runs the queue, MIME, DNS and endpoint checks and emits uniform results.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OutageCheck", HelpUri = OutageCmdlet.HelpBase + "Invoke-OutageCheck.md", DefaultParameterSetName = ParametersSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "OutageCheck", HelpUri = OutageCmdlet.HelpBase + "Invoke-OutageCheck.md", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true)]
 [OutputType(typeof(OutageCheckResult))]
 public sealed class InvokeOutageCheckCommand : OutageCmdlet
 {
@@ -144,7 +144,12 @@ public sealed class InvokeOutageCheckCommand : OutageCmdlet
         }
 
         var progress = NewProgress();
-        var request = new OutageCheckRequest(configuration, OutageCheckProviders.Default()) { ThrottleLimit = ThrottleLimit };
+        var request = new OutageCheckRequest(configuration, OutageCheckProviders.Default())
+        {
+            ThrottleLimit = ThrottleLimit,
+            // -WhatIf: the checks run (they only read), the history file and its folders are not created or appended.
+            WriteHistory = configuration.HistoryPath is null || ShouldProcess(configuration.HistoryPath, "Append the check results to the history file"),
+        };
         Emit(() => Track(OutageCheckRunner.Run(request, progress, Cancellation)), progress);
     }
 

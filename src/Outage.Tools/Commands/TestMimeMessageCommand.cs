@@ -8,15 +8,17 @@ namespace Outage.Tools.Commands;
 
 /// <summary>
 /// Test-MimeMessage: checks messages (files, folders, mbox files, raw content or queued messages from the
-/// pipeline) for MIME and RFC 5322 malformations, one report per message. Inputs are batched so folders and
-/// piped file lists are checked in parallel (-ThrottleLimit) while reports keep the input order.
+/// pipeline) for MIME and RFC 5322 malformations, one report per message. Piped inputs flow into one check that
+/// runs for the whole pipeline, so folders and piped file lists are checked in parallel (-ThrottleLimit) under one
+/// progress activity while reports keep the input order.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "MimeMessage", HelpUri = OutageCmdlet.HelpBase + "Test-MimeMessage.md", DefaultParameterSetName = "Path")]
 [OutputType(typeof(MimeMessageReport))]
 [OutputType(typeof(bool))]
 public sealed class TestMimeMessageCommand : OutageCmdlet
 {
-    private readonly PipelineBatch<MimeInput> _pending = new();
+    private readonly PipelineStream<MimeInput, object> _stream = new();
+    private ProgressSink? _progress;
 
     /// <summary>Files or folders; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -80,6 +82,7 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
 
     protected override void BeginProcessing()
     {
+        _progress = NewProgress();
         // Fail early on a rule id that does not exist (an unusable request).
         try
         {
@@ -93,25 +96,22 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        _pending.Add(MimeCmdletInputs.Resolve(this, ParameterSetName, Path, LiteralPath, Content, InputObject), ThrottleLimit * 4, Run);
+        FeedStream(_stream, MimeCmdletInputs.Resolve(this, ParameterSetName, Path, LiteralPath, Content, InputObject), Run, _progress);
     }
 
-    protected override void EndProcessing() => _pending.Flush(Run);
+    protected override void EndProcessing() => EndStream(_stream, _progress);
 
-    private void Run(MimeInput[] batch)
+    /// <summary>The one check of the whole pipeline, over every input still to come.</summary>
+    private IEnumerable<Outcome<object>> Run(IEnumerable<MimeInput> inputs)
     {
         var request = new MimeLintRequest
         {
+            InputSource = inputs,
             Recurse = Recurse,
             Mbox = Mbox,
             MinimumSeverity = MinimumSeverity,
             ThrottleLimit = ThrottleLimit,
         };
-        foreach (var input in batch)
-        {
-            request.Inputs.Add(input);
-        }
-
         foreach (var r in Rule ?? System.Array.Empty<string>())
         {
             request.Rules.Add(r);
@@ -122,16 +122,13 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
             request.ExcludeRules.Add(r);
         }
 
-        var progress = NewProgress();
-        IEnumerable<Outcome<MimeMessageReport>> Outcomes() => MimeLint.Run(request, progress, Cancellation);
-        if (Quiet)
+        var quiet = Quiet.IsPresent;
+        return MimeLint.Run(request, _progress, Cancellation).Select(o => o.Kind switch
         {
-            Emit(() => Outcomes().Select(o => o.Kind == OutcomeKind.Result ? Outcome<object>.Success(o.Value!.WellFormed)
-                : o.Kind == OutcomeKind.Error ? Outcome<object>.Failure(o.Error!) : Outcome<object>.Note(o.Text ?? string.Empty)), progress);
-        }
-        else
-        {
-            Emit(Outcomes, progress);
-        }
+            OutcomeKind.Result => Outcome<object>.Success(quiet ? o.Value!.WellFormed : o.Value!),
+            OutcomeKind.Error => Outcome<object>.Failure(o.Error!),
+            OutcomeKind.Warning => Outcome<object>.Warn(o.Text ?? string.Empty),
+            _ => Outcome<object>.Note(o.Text ?? string.Empty),
+        });
     }
 }

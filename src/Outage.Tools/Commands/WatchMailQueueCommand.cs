@@ -5,7 +5,7 @@ using Outage.Tools.Core.Queue;
 namespace Outage.Tools.Commands;
 
 /// <summary>Watch-MailQueue: samples the queue and reports its trend.</summary>
-[Cmdlet(VerbsCommon.Watch, "MailQueue", HelpUri = OutageCmdlet.HelpBase + "Watch-MailQueue.md", DefaultParameterSetName = PostfixSet)]
+[Cmdlet(VerbsCommon.Watch, "MailQueue", HelpUri = OutageCmdlet.HelpBase + "Watch-MailQueue.md", DefaultParameterSetName = PostfixSet, SupportsShouldProcess = true)]
 [OutputType(typeof(QueueSample))]
 public sealed class WatchMailQueueCommand : QueueSourceCmdlet
 {
@@ -59,6 +59,9 @@ public sealed class WatchMailQueueCommand : QueueSourceCmdlet
         {
             options.Filter.Queue.Add(q);
         }
+
+        // -WhatIf: samples are taken (reading the queue), the history file and its folders are not created or appended.
+        options.WriteHistory = options.HistoryPath is null || ShouldProcess(options.HistoryPath, "Append the queue samples to the history file");
 
         var source = SourceOptions();
         WriteVerbose($"{MyInvocation.MyCommand.Name}: sampling {Describe(source)} every {Core.Operations.Duration.Format(Interval)}");

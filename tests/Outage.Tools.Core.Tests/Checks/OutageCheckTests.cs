@@ -1,5 +1,6 @@
 using Outage.Tools.Core.Checks;
 using Outage.Tools.Core.Operations;
+using Outage.Tools.Core.Reporting;
 using Xunit;
 
 namespace Outage.Tools.Core.Tests.Checks;
@@ -43,6 +44,29 @@ public sealed class OutageCheckTests
         Assert.Contains("did not finish within 1 s", results[1].Summary, StringComparison.Ordinal);
         Assert.Equal(CheckStatus.Pass, results[2].Status);
     }
+
+    [Fact]
+    public void Without_WriteHistory_the_history_is_read_but_nothing_is_created()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"outage-whatif-{Guid.NewGuid():N}");
+        var path = Path.Combine(dir, "sub", "history.jsonl");
+        var provider = new FakeArea(_ => new[] { new OutageCheckResult(CheckArea.Dns, "example.test", "mx-present", CheckStatus.Fail, "s") });
+        var results = OutageCheckRunner.Run(new OutageCheckRequest(Config(path), new[] { provider }) { WriteHistory = false }, null, CancellationToken.None)
+            .Where(o => o.Kind == OutcomeKind.Result).ToList();
+        Assert.Single(results);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Theory]
+    [InlineData("r.html", ReportFormat.Html)]
+    [InlineData("R.HTM", ReportFormat.Html)]
+    [InlineData("r.md", ReportFormat.Markdown)]
+    [InlineData("r.json", ReportFormat.Json)]
+    [InlineData("node/outage.prom", ReportFormat.Prometheus)]
+    [InlineData("r.txt", null)]
+    [InlineData("report", null)]
+    public void A_report_file_name_implies_its_format(string path, ReportFormat? expected) =>
+        Assert.Equal(expected, ReportFormats.FromExtension(path));
 
     [Fact]
     public void History_says_since_when_a_status_holds()

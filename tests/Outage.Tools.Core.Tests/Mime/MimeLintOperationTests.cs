@@ -47,6 +47,41 @@ public sealed class MimeLintOperationTests
     }
 
     [Fact]
+    public void Input_source_is_read_lazily_while_results_stream_in_input_order()
+    {
+        // Piped input: the source blocks until the next item arrives; the first reports come out before it ends.
+        var (good, _) = Build(Head + "\nbody\n", "\r\n");
+        var (bad, _) = Build(Head.Replace("Date: Mon, 4 Mar 2024 10:00:00 +0000\n", "") + "\nbody\n", "\r\n");
+        using var source = new System.Collections.Concurrent.BlockingCollection<MimeInput>();
+        var request = new MimeLintRequest { ThrottleLimit = 2, InputSource = source.GetConsumingEnumerable() };
+        request.Inputs.Add(MimeInput.FromBytes("first", good));
+        for (var i = 0; i < 20; i++)
+        {
+            source.Add(MimeInput.FromBytes("m" + i, i == 7 ? bad : good));
+        }
+
+        using var e = MimeLint.Run(request).GetEnumerator();
+        var names = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(e.MoveNext());
+            names.Add(e.Current.Value!.Path);
+        }
+
+        source.Add(MimeInput.FromBytes("last", good));
+        source.CompleteAdding();
+        var rest = new List<MimeMessageReport>();
+        while (e.MoveNext())
+        {
+            rest.Add(e.Current.Value!);
+        }
+
+        names.AddRange(rest.Select(r => r.Path));
+        Assert.Equal(new[] { "first" }.Concat(Enumerable.Range(0, 20).Select(i => "m" + i)).Append("last"), names);
+        Assert.Equal("m7", Assert.Single(rest, r => !r.WellFormed).Path);
+    }
+
+    [Fact]
     public void Files_folders_and_missing_paths_in_input_order()
     {
         var dir = Path.Combine(Path.GetTempPath(), "outage-mime-" + Guid.NewGuid().ToString("N"));

@@ -390,6 +390,12 @@ public sealed class QueueParserTests
             Assert.Equal(-40, next[0].RatePerMinute);
             Assert.Equal(QueueTrend.Draining, next[0].Trend);
             Assert.Equal(3, File.ReadAllLines(history).Count(l => l.StartsWith('{')));
+
+            // -WhatIf: the history is read for the delta, nothing is appended.
+            clock = clock.AddMinutes(5);
+            var whatIf = new QueueWatchOptions { HistoryPath = history, Count = 1, WriteHistory = false, Clock = () => clock };
+            Assert.NotNull(QueueWatch.Run(() => ReadPostqueueSample(), whatIf).Single().Value!.Delta);
+            Assert.Equal(3, File.ReadAllLines(history).Count(l => l.StartsWith('{')));
         }
         finally
         {

@@ -1,0 +1,159 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Every default table view of module/Outage.Tools.format.ps1xml renders at 120 columns without a wrapped or cut
+# header and without a line longer than 120: real objects from the cmdlets (local files, a private BIND on
+# 127.0.0.1, probes of a closed loopback port, Postfix's smtp-sink when it is installed) and their Deserialized
+# twins (Export-Clixml / Import-Clixml).
+
+BeforeAll {
+    $modulePath = if ($env:OUTAGE_TOOLS_MODULE) { $env:OUTAGE_TOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/Outage.Tools/Outage.Tools.psd1' }
+    Import-Module $modulePath -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'DnsTestPeer.ps1')
+    $script:peer = Start-DnsTestPeer
+    $script:dns = $script:peer.Server
+    $format = [xml](Get-Content -Raw (Join-Path (Get-Module Outage.Tools).ModuleBase 'Outage.Tools.format.ps1xml'))
+    # Type name -> the labels of its table view.
+    $script:views = @{}
+    foreach ($view in $format.Configuration.ViewDefinitions.View) {
+        if (-not $view.TableControl) { continue }
+        $labels = @($view.TableControl.TableHeaders.TableColumnHeader | ForEach-Object { $_.Label })
+        foreach ($type in @($view.ViewSelectedBy.TypeName)) { $script:views[$type] = $labels }
+    }
+
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $closedPort = $listener.LocalEndpoint.Port
+    $listener.Stop()
+
+    $mime = Join-Path $PSScriptRoot '../fixtures/mime'
+    $postqueue = Join-Path $PSScriptRoot '../fixtures/queue/postqueue-j.jsonl'
+    $samples = Join-Path $PSScriptRoot '../../samples'
+    $spool = Join-Path $TestDrive 'spool'
+    $null = New-Item -ItemType Directory -Path $spool
+    [IO.File]::WriteAllText((Join-Path $spool 'a-rather-long-file-name-of-a-spooled-message-0001.eml'),
+        "From: a@x.test`r`nTo: b@y.test`r`nMessage-ID: <v1@x.test>`r`n`r`nbody`r`n")
+    $longName = Join-Path $TestDrive 'attachment-with-a-very-long-file-name.eml'
+    [IO.File]::WriteAllText($longName, ("From: a@x.test`r`nTo: b@y.test`r`nDate: Mon, 4 Mar 2024 10:00:00 +0000`r`nMessage-ID: <l@x.test>`r`n" +
+        "MIME-Version: 1.0`r`nContent-Type: multipart/mixed; boundary=b`r`n`r`n--b`r`nContent-Type: text/plain`r`n`r`nhi`r`n--b`r`n" +
+        "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`r`nContent-Transfer-Encoding: base64`r`n" +
+        "Content-Disposition: attachment; filename=`"Quarterly revenue forecast for the northern region (final, v7).xlsx`"`r`n`r`nAAAA`r`n--b--`r`n"))
+
+    # One entry per view: the objects to render.
+    $script:objects = [ordered]@{}
+    $script:objects['MimeRule'] = @(Get-MimeRule)
+    $script:objects['MimeMessageReport'] = @(Test-MimeMessage -Path $mime) + @(Test-MimeMessage -Content "Subject: only`r`n`r`nbody")
+    $script:objects['MimeFinding'] = @((Test-MimeMessage -Content "Subject: only`r`n`r`nbody").Findings)
+    $script:objects['MimePartInfo'] = @(Get-ChildItem $mime -Filter *.eml | Get-MimeStructure) + @(Get-MimeStructure -Path $longName)
+    $script:objects['QueueMessage'] = @(Get-MailQueueMessage -Path $postqueue | Select-Object -First 20)
+    $script:objects['MailQueueSummary'] = @(Get-MailQueue -Path $postqueue)
+    $script:objects['QueueShapeRow'] = @(Measure-MailQueue -Path $postqueue)
+    $script:objects['QueueSample'] = @(Watch-MailQueue -Path $postqueue -Count 1)
+    $script:objects['QueueExportResult'] = @(Get-MailQueueMessage -Path $spool | Export-MailQueueMessage -Destination (Join-Path $TestDrive 'eml') -PassThru)
+    $script:objects['OutageCheckResult'] = @(Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1'))
+    $script:objects['DnsRecord'] = @(Resolve-DnsRecord example.test -Type MX, TXT, SOA, A -Server $dns)
+    $script:objects['DnsResponse'] = @(Resolve-DnsRecord example.test -Type MX, TXT -Server $dns -Raw)
+    $script:objects['DnsCheckResult'] = @(Test-MailDomain example.test -Server $dns)
+    $script:objects['DnsResolverComparison'] = @(Compare-DnsResolver example.test, mail.example.test -Type A, MX -Server $dns, "127.0.0.1:$closedPort" -Timeout 0.3 -Retry 0)
+    $script:objects['DnsResolverAnswer'] = @($script:objects['DnsResolverComparison'][0].Answers)
+    $script:objects['HttpEndpointResult'] = @(Test-OwaEndpoint "https://127.0.0.1:$closedPort/owa" -Timeout 5) +
+        @(Test-ActiveSyncEndpoint "https://127.0.0.1:$closedPort" -Timeout 5)
+    $sink = Get-Command smtp-sink -ErrorAction SilentlyContinue
+    if (-not $sink -and (Test-Path /usr/sbin/smtp-sink)) { $sink = Get-Command /usr/sbin/smtp-sink }
+    $script:sinkProcess = $null
+    if ($sink) {
+        $listener.Start(); $sinkPort = $listener.LocalEndpoint.Port; $listener.Stop()
+        $script:sinkProcess = Start-Process $sink.Source -ArgumentList "127.0.0.1:$sinkPort", '10' -PassThru
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        do { Start-Sleep -Milliseconds 100; $up = Test-Connection -TargetName 127.0.0.1 -TcpPort $sinkPort -Quiet -TimeoutSeconds 1 -ErrorAction SilentlyContinue }
+        until ($up -or [DateTime]::UtcNow -gt $deadline)
+        $script:objects['SmtpEndpointResult'] = @(Test-SmtpEndpoint "127.0.0.1:$sinkPort" -Timeout 5) + @(Test-SmtpEndpoint "127.0.0.1:$closedPort" -Timeout 5)
+    } else {
+        $script:objects['SmtpEndpointResult'] = @(Test-SmtpEndpoint "127.0.0.1:$closedPort" -Timeout 5)
+    }
+    # The one view without a local source: holding a message needs a live Postfix or Exim (the Suspend/Resume/Remove
+    # tests run those); the result of a hold as Suspend-MailQueueMessage -PassThru writes it.
+    $script:objects['QueueActionResult'] = @([Outage.Tools.Core.Queue.QueueActionResult]@{
+        Source = 'Postfix'; ComputerName = 'mx1.contoso.example'; Id = '4BFC3B2029F3A'; Queue = 'deferred'; Action = 'Hold'; Succeeded = $true })
+    $script:objects['AutodiscoverResult'] = @(Test-AutodiscoverEndpoint 'administrator@contoso.invalid' -Timeout 10 -DnsServer $dns)
+
+    $clixml = Join-Path $TestDrive 'views.xml'
+
+    # Renders objects at 120 columns; returns the problems found (empty when the view fits).
+    function Test-ViewFit([object[]] $Items, [string[]] $Labels) {
+        $text = $Items | Format-Table | Out-String -Width 120
+        $lines = $text -split "`r?`n"
+        $problems = @()
+        $long = @($lines | Where-Object { $_.Length -gt 120 })
+        if ($long) { $problems += "line longer than 120: '$($long[0])'" }
+        # The header is the line above the first row of dashes (group headers such as "ComputerName: x" come before).
+        $ruleIndex = 0..($lines.Count - 1) | Where-Object { $lines[$_] -match '^[- ]+$' -and $lines[$_].Trim() } | Select-Object -First 1
+        if ($null -eq $ruleIndex -or $ruleIndex -lt 1) { return @("no table header in:`n$text") }
+        $rule = $lines[$ruleIndex]
+        $header = $lines[$ruleIndex - 1]
+        foreach ($label in $Labels) {
+            if ($header -notmatch "(^|\s)$([regex]::Escape($label))(\s|$)") { $problems += "header '$label' wrapped, cut or missing in '$header'" }
+        }
+        # The dashes under the header: one group per column, so a header on two lines shows here too.
+        if ($rule -and @($rule.Trim() -split '\s+').Count -ne $Labels.Count) { $problems += "underline has $(@($rule.Trim() -split '\s+').Count) groups for $($Labels.Count) columns" }
+        $problems
+    }
+}
+
+AfterAll {
+    if ($script:sinkProcess -and -not $script:sinkProcess.HasExited) { Stop-Process -Id $script:sinkProcess.Id }
+    Stop-DnsTestPeer $script:peer
+}
+
+Describe 'Default views at 120 columns' {
+    It 'every table view has objects to render here' {
+        $covered = $script:objects.Keys | ForEach-Object { $n = $_; @($script:views.Keys | Where-Object { $_ -notlike 'Deserialized.*' -and $_ -like "*.$n" }) }
+        $missing = @($script:views.Keys | Where-Object { $_ -notlike 'Deserialized.*' -and $_ -notin $covered -and $_ -ne 'System.IO.FileInfo' })
+        $missing | Should -BeNullOrEmpty
+    }
+
+    It '<_> fits, live and deserialized' -ForEach @('MimeRule', 'MimeMessageReport', 'MimeFinding', 'MimePartInfo', 'QueueMessage',
+        'MailQueueSummary', 'QueueShapeRow', 'QueueSample', 'QueueExportResult', 'QueueActionResult', 'OutageCheckResult', 'DnsRecord', 'DnsResponse',
+        'DnsCheckResult', 'DnsResolverComparison', 'DnsResolverAnswer', 'HttpEndpointResult', 'SmtpEndpointResult', 'AutodiscoverResult') {
+        $items = @($script:objects[$_])
+        $items | Should -Not -BeNullOrEmpty
+        $type = $items[0].PSObject.TypeNames | Where-Object { $script:views.ContainsKey($_) } | Select-Object -First 1
+        $type | Should -Not -BeNullOrEmpty -Because "$($items[0].GetType().FullName) needs a table view"
+        Test-ViewFit $items $script:views[$type] | Should -BeNullOrEmpty
+        $items | Export-Clixml -LiteralPath $clixml -Depth 3
+        $twins = @(Import-Clixml -LiteralPath $clixml)
+        $twins[0].PSObject.TypeNames[0] | Should -BeLike 'Deserialized.*'
+        $twinType = $twins[0].PSObject.TypeNames | Where-Object { $script:views.ContainsKey($_) } | Select-Object -First 1
+        $twinType | Should -Be "Deserialized.$type"
+        Test-ViewFit $twins $script:views[$twinType] | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'What the default views say' {
+    It 'Test-MimeMessage shows the distinct rule ids that fired' {
+        $text = Test-MimeMessage -Content "Subject: only`r`n`r`nbody" | Out-String -Width 120
+        $text | Should -Match 'missing-from, missing-date|missing-date, missing-from'
+    }
+
+    It 'Measure-MailQueue labels its buckets like qshape, right-aligned' {
+        $lines = (Measure-MailQueue -Path $postqueue | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '\bT\s+5\s+10\s+20\s+40\s+80\s+160\s+320\s+640\s+1280\s+1280\+$'
+        $total = $lines | Where-Object { $_ -match '^TOTAL\b' }
+        # Right-aligned: each count ends where its label ends.
+        $total.Length | Should -Be $lines[0].Length
+    }
+
+    It 'Get-MimeStructure says which file each part belongs to when several are piped' {
+        $text = Get-ChildItem $mime -Filter *.eml | Get-MimeStructure | Out-String -Width 120
+        foreach ($f in Get-ChildItem $mime -Filter *.eml) { $text | Should -Match ([regex]::Escape($f.Name)) }
+        (Get-MimeStructure -Path $longName | Out-String -Width 120) | Should -Match 'Quarterly revenue'
+    }
+
+    It 'prints ages and drain times in one format (d hh:mm:ss)' {
+        $sample = Watch-MailQueue -Path $postqueue -Count 1 | Out-String -Width 120
+        $messages = Get-MailQueueMessage -Path $postqueue | Select-Object -First 1 | Out-String -Width 120
+        $summary = Get-MailQueue -Path $postqueue | Out-String -Width 120
+        foreach ($text in $sample, $messages, $summary) {
+            $text | Should -Match '\b\d+d \d\d:\d\d:\d\d\b'
+            $text | Should -Not -Match '\d\d:\d\d:\d\d\.\d{7}'
+        }
+    }
+}

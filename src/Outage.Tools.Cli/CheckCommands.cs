@@ -136,6 +136,15 @@ public static class CheckCommands
                     continue;
                 }
 
+                if (!FileScan.IsReadableInput(file.FullName, out var kind))
+                {
+                    io.WriteError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.InvalidArgument,
+                        $"The input '{file.FullName}' is {kind}, not a results file; it was not read.", file.FullName,
+                        "Give a results file (or pipe results in with --input /dev/stdin)."));
+                    unreadable = true;
+                    continue;
+                }
+
                 try
                 {
                     // Bounded: no line over 1 Mi characters is kept, and a pipe or device (/dev/zero) is read at most 256 Mi characters.

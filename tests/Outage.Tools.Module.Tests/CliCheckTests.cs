@@ -119,7 +119,14 @@ public sealed class CliCheckTests
 
             var zero = CliProcess.Run(TimeSpan.FromSeconds(60), null, "report", "--input", "/dev/zero", "--out", html, "--force");
             Assert.Equal(2, zero.ExitCode);
-            Assert.Contains("the rest was not read", zero.Stderr, StringComparison.Ordinal);
+            Assert.Contains("is a character device, not a results file", zero.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllText(html));
+
+            var fifo = Path.Combine(dir, "fifo.jsonl");
+            Assert.Equal(0, System.Diagnostics.Process.Start("mkfifo", fifo)!.WaitForExitAsync().Wait(10000) ? 0 : 1);
+            var pipe = CliProcess.Run(TimeSpan.FromSeconds(60), null, "report", "--input", fifo, "--out", html, "--force");
+            Assert.Equal(2, pipe.ExitCode);
+            Assert.Contains("is a FIFO (named pipe), not a results file", pipe.Stderr, StringComparison.Ordinal);
             Assert.Equal(before, File.ReadAllText(html));
         }
         finally

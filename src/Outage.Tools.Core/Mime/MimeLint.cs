@@ -117,27 +117,12 @@ public static class MimeLint
 
             if (Directory.Exists(input.Path))
             {
-                IEnumerable<string> files;
-                ItemError? error = null;
-                try
+                // Regular files only (a FIFO would block forever), links to folders not followed (they loop), an
+                // unreadable subfolder reported while the rest is checked (FileScan).
+                foreach (var entry in FileScan.Files(input.Path, "*", request.Recurse, ct))
                 {
-                    files = Directory.EnumerateFiles(input.Path, "*",
-                        request.Recurse ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).OrderBy(f => f, StringComparer.Ordinal).ToList();
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    files = Array.Empty<string>();
-                    error = Unreadable(input.Path, ex);
-                }
-
-                if (error is not null)
-                {
-                    yield return new Expanded(input, error);
-                }
-
-                foreach (var f in files)
-                {
-                    yield return new Expanded(MimeInput.FromPath(f), null);
+                    yield return entry.IsFile ? new Expanded(MimeInput.FromPath(entry.Path), null)
+                        : new Expanded(input, entry.Error, entry.Warning);
                 }
 
                 continue;
@@ -150,21 +135,33 @@ public static class MimeLint
                 continue;
             }
 
+            if (!FileScan.IsRegularFile(input.Path, out var kind) && kind.EndsWith("device", StringComparison.Ordinal))
+            {
+                // A device (/dev/zero) never ends; a FIFO named on purpose (<(command)) is read.
+                yield return new Expanded(input, new ItemError(ErrorIds.PathNotReadable, OutageErrorCategory.InvalidArgument,
+                    $"'{input.Path}' is {kind}, not a message file.", input.Path, "Give a message file, a folder, or pipe the message in."));
+                continue;
+            }
+
             yield return new Expanded(input, null);
         }
     }
 
     internal sealed class Expanded
     {
-        public Expanded(MimeInput input, ItemError? error)
+        public Expanded(MimeInput input, ItemError? error, string? warning = null)
         {
             Input = input;
             Error = error;
+            Warning = warning;
         }
 
         public MimeInput Input { get; }
 
         public ItemError? Error { get; }
+
+        /// <summary>A path the scan skipped on purpose (FIFO, device, link to a folder).</summary>
+        public string? Warning { get; }
     }
 
     private static ItemError Unreadable(string path, Exception ex) =>
@@ -177,6 +174,12 @@ public static class MimeLint
         if (item.Error is not null)
         {
             list.Add(Outcome<MimeMessageReport>.Failure(item.Error));
+            return list;
+        }
+
+        if (item.Warning is not null)
+        {
+            list.Add(Outcome<MimeMessageReport>.Warn(item.Warning));
             return list;
         }
 

@@ -19,4 +19,7 @@ public static partial class ErrorIds
 
     /// <summary>A spool-folder file that cannot be read.</summary>
     public const string QueueSpoolFileUnreadable = "QueueSpoolFileUnreadable";
+
+    /// <summary>An exported message cannot be written to its file (the other messages are exported).</summary>
+    public const string QueueExportWriteFailed = "QueueExportWriteFailed";
 }

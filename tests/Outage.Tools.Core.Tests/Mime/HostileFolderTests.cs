@@ -103,4 +103,70 @@ public sealed class HostileFolderTests : IDisposable
         var error = Assert.Single(lint).Error!;
         Assert.Contains("is a character device, not a message file", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>An mbox of <paramref name="count"/> messages generated as it is read, counting what was read.</summary>
+    private sealed class GeneratedMbox : Stream
+    {
+        private readonly int _count;
+        private byte[] _current = Array.Empty<byte>();
+        private int _pos;
+        private int _made;
+
+        public GeneratedMbox(int count) => _count = count;
+
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_pos == _current.Length)
+            {
+                if (_made == _count)
+                {
+                    return 0;
+                }
+
+                _made++;
+                _current = System.Text.Encoding.ASCII.GetBytes($"From a@b.test Mon Mar  4 10:00:00 2024\n{Message.Replace("\r\n", "\n", StringComparison.Ordinal)}\n");
+                _pos = 0;
+            }
+
+            var n = Math.Min(count, _current.Length - _pos);
+            Array.Copy(_current, _pos, buffer, offset, n);
+            _pos += n;
+            BytesRead += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class MboxContent : IMessageContent
+    {
+        public GeneratedMbox Stream { get; } = new(200_000);
+
+        public string ContentName => "generated.mbox";
+
+        public Stream OpenContent(CancellationToken cancellationToken) => Stream;
+    }
+
+    [Fact]
+    public void Mbox_reports_stream_out_as_each_message_ends_not_when_the_file_ends()
+    {
+        var content = new MboxContent();
+        var request = new MimeLintRequest { Mbox = true };
+        request.Inputs.Add(MimeInput.FromMessage(content));
+        using var outcomes = MimeLint.Run(request).GetEnumerator();
+        Assert.True(outcomes.MoveNext());
+        Assert.Equal(1, outcomes.Current.Value!.MessageIndex);
+        // 200,000 messages are ~36 MB; the first report comes after the first 64 KiB chunk or so, not after all of them.
+        Assert.True(content.Stream.BytesRead < 1 << 20, $"{content.Stream.BytesRead} bytes read before the first report");
+    }
 }

@@ -107,4 +107,38 @@ public sealed class HostileQueueInputTests : IDisposable
     {
         Assert.False(QueueText.TryParseEximAge(age, out _));
     }
+
+    [Fact]
+    public void Export_by_message_id_gives_duplicates_unique_names_and_shortens_a_300_character_id()
+    {
+        var spool = Directory.CreateDirectory(Path.Combine(_dir, "spool")).FullName;
+        var longId = new string('x', 300) + "@example.test";
+        for (var i = 1; i <= 3; i++)
+        {
+            File.WriteAllText(Path.Combine(spool, $"m{i}.eml"), $"From: a@b.test\r\nMessage-ID: <same@b.test>\r\nSubject: {i}\r\n\r\nbody {i}\r\n");
+        }
+
+        File.WriteAllText(Path.Combine(spool, "m4.eml"), $"From: a@b.test\r\nMessage-ID: <{longId}>\r\n\r\nlong\r\n");
+        var messages = QueueSource.ReadMessages(new QueueSourceOptions { Kind = QueueSourceKind.Spool, Path = spool }).Select(o => o.Value!).ToList();
+        var target = Path.Combine(_dir, "out");
+        var exported = QueueActions.Export(messages, target, QueueExportName.MessageId, overwrite: true).ToList();
+        Assert.All(exported, o => Assert.Equal(OutcomeKind.Result, o.Kind));
+        var paths = exported.Select(o => Path.GetFileName(o.Value!.Path!)).ToList();
+        Assert.Equal(new[] { "same@b.test.eml", "same@b.test-2.eml", "same@b.test-3.eml" }, paths.Take(3));
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Contains($"body {i}", File.ReadAllText(exported[i - 1].Value!.Path!), StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith(new string('x', 100) + "-", paths[3], StringComparison.Ordinal);
+        Assert.True(paths[3].Length < 130);
+        Assert.Equal(4, Directory.GetFiles(target).Length);
+    }
+
+    [Fact]
+    public void Queue_shape_bucket_count_is_range_checked_before_anything_is_allocated()
+    {
+        var ex = Assert.Throws<OutageException>(() => QueueOperations.Labels(new QueueShapeOptions { BucketCount = 100_000_000 }));
+        Assert.Contains("BucketCount must be between 1 and 100", ex.Message, StringComparison.Ordinal);
+    }
 }

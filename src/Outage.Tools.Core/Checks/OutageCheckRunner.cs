@@ -47,6 +47,16 @@ public static class OutageCheckRunner
         }
 
         var config = request.Configuration;
+        try
+        {
+            config.Thresholds.Validate();
+        }
+        catch (FormatException ex)
+        {
+            throw new OutageException(ErrorIds.CheckConfigurationInvalid, OutageErrorCategory.InvalidArgument, ex.Message, null,
+                "Give finite thresholds of 0 or more (CheckTimeoutSeconds between 0 and 86400).", ex);
+        }
+
         if (config.IsEmpty)
         {
             throw new OutageException(ErrorIds.CheckNothingToDo, OutageErrorCategory.InvalidArgument,

@@ -62,6 +62,12 @@ public sealed class OutageThresholds
                 throw new FormatException($"Unknown threshold '{pair.Key}'. Known thresholds: {string.Join(", ", Names())}.");
             }
 
+            // A number, or text that is one; true/false, tables and lists are the wrong type, not 1 or 0.
+            if (pair.Value is null or bool or string { Length: 0 } || pair.Value is not (IConvertible and not DateTime))
+            {
+                throw new FormatException($"Threshold '{pair.Key}' needs a number, not '{pair.Value ?? "null"}' ({pair.Value?.GetType().Name ?? "null"}).");
+            }
+
             try
             {
                 property.SetValue(this, Convert.ChangeType(pair.Value, property.PropertyType, CultureInfo.InvariantCulture));
@@ -70,6 +76,33 @@ public sealed class OutageThresholds
             {
                 throw new FormatException($"Threshold '{pair.Key}' needs a number, not '{pair.Value}'.", ex);
             }
+        }
+
+        Validate();
+    }
+
+    /// <summary>Longest CheckTimeoutSeconds: one day.</summary>
+    public const double MaxCheckTimeoutSeconds = 86400;
+
+    /// <summary>
+    /// Every threshold a finite number of 0 or more (NaN would make every comparison false: "Warn at NaN min"
+    /// and all checks Pass), CheckTimeoutSeconds above 0 and at most a day, each Warn threshold on its side of
+    /// its Fail threshold. Throws FormatException naming the threshold.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var p in typeof(OutageThresholds).GetProperties())
+        {
+            var v = Convert.ToDouble(p.GetValue(this), CultureInfo.InvariantCulture);
+            if (double.IsNaN(v) || double.IsInfinity(v) || v < 0)
+            {
+                throw new FormatException($"Threshold '{p.Name}' must be a finite number of 0 or more, not {v.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
+        if (!(CheckTimeoutSeconds > 0 && CheckTimeoutSeconds <= MaxCheckTimeoutSeconds))
+        {
+            throw new FormatException($"Threshold 'CheckTimeoutSeconds' must be above 0 and at most {MaxCheckTimeoutSeconds} (one day), not {CheckTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         if (QueueWarn > QueueFail || CertificateFailDays > CertificateWarnDays || OldestMessageWarnMinutes > OldestMessageFailMinutes)

@@ -126,35 +126,74 @@ public static class CheckCommands
         {
             var results = new List<OutageCheckResult>();
             var failed = false;
+            var unreadable = false;
             foreach (var file in parse.GetValue(input)!)
             {
                 if (!file.Exists)
                 {
                     io.WriteError(new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound, $"The input file '{file.FullName}' does not exist.", file.FullName));
-                    failed = true;
+                    unreadable = true;
                     continue;
                 }
 
-                var line = 0;
-                foreach (var text in File.ReadLines(file.FullName))
+                if (!FileScan.IsReadableInput(file.FullName, out var kind))
                 {
-                    line++;
-                    if (string.IsNullOrWhiteSpace(text))
-                    {
-                        continue;
-                    }
-
-                    var result = OutageHistory.TryParse(text);
-                    if (result is null)
-                    {
-                        io.WriteError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.InvalidData,
-                            $"{file.FullName} line {line} is not a check result.", file.FullName, "Give the output of 'outage check --format json' or a history file."));
-                        failed = true;
-                        continue;
-                    }
-
-                    results.Add(result);
+                    io.WriteError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.InvalidArgument,
+                        $"The input '{file.FullName}' is {kind}, not a results file; it was not read.", file.FullName,
+                        "Give a results file (or pipe results in with --input /dev/stdin)."));
+                    unreadable = true;
+                    continue;
                 }
+
+                try
+                {
+                    // Bounded: no line over 1 Mi characters is kept, and a pipe or device (/dev/zero) is read at most 256 Mi characters.
+                    using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    var reader = BoundedLineReader.For(stream, OutageHistory.MaxLineLength);
+                    string? text;
+                    while ((text = reader.ReadLine()) is not null)
+                    {
+                        if (string.IsNullOrWhiteSpace(text) && !reader.LastLineTooLong)
+                        {
+                            continue;
+                        }
+
+                        string? problem = null;
+                        var result = reader.LastLineTooLong ? null : OutageHistory.TryParse(text, out problem);
+                        if (result is null)
+                        {
+                            problem = reader.LastLineTooLong ? $"it is longer than {OutageHistory.MaxLineLength} characters" : problem ?? "it is not a check result";
+                            io.WriteError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.InvalidData,
+                                $"{file.FullName} line {reader.LineNumber} is not a check result: {problem}.", $"{file.FullName}:{reader.LineNumber}",
+                                "Give the output of 'outage check --format json' or a history file; the other lines were read."));
+                            failed = true;
+                            continue;
+                        }
+
+                        results.Add(result);
+                    }
+
+                    if (reader.LimitReached)
+                    {
+                        io.WriteError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.LimitsExceeded,
+                            $"{file.FullName} gave more than a results file holds (a device, a pipe, or a file that grew while it was read); the rest was not read.",
+                            file.FullName, "Give a results file, not a device."));
+                        unreadable = true;
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    io.WriteError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.ReadError,
+                        $"The input file '{file.FullName}' cannot be read: {ex.Message}", file.FullName));
+                    unreadable = true;
+                }
+            }
+
+            if (unreadable)
+            {
+                // The report is written only when every input was read: a missing input must not replace a good report with an empty one.
+                io.Err.WriteLine("outage: the report was not written because an input could not be read.");
+                return ExitCodes.Error;
             }
 
             try

@@ -79,6 +79,12 @@ public static class Program
         {
             return parse.Invoke(config);
         }
+        catch (Core.Operations.OutageException ex)
+        {
+            // A request refused before its stream started (e.g. queue shape's range check) keeps its product id.
+            stderr.WriteLine($"outage: error[{ex.Error.ErrorId}]: {ex.Error.Message}");
+            return ExitCodes.Error;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             stderr.WriteLine($"outage: error[{Core.ErrorIds.InternalError}]: {ex.Message}");

@@ -34,4 +34,7 @@ public static partial class ErrorIds
 
     /// <summary>A queue message -Id that names no message of the source.</summary>
     public const string QueueMessageIdNotFound = "QueueMessageIdNotFound";
+
+    /// <summary>An exported message cannot be written to its file (the other messages are exported).</summary>
+    public const string QueueExportWriteFailed = "QueueExportWriteFailed";
 }

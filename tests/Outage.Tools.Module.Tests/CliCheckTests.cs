@@ -93,4 +93,45 @@ public sealed class CliCheckTests
             File.Delete(file + ".json");
         }
     }
+
+    [Fact]
+    public void Report_reads_results_without_optional_fields_names_bad_lines_and_never_replaces_a_report_it_could_not_read()
+    {
+        var dir = Directory.CreateTempSubdirectory("outage-report-input-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "results.jsonl");
+            File.WriteAllText(input,
+                "{\"area\":\"Queue\",\"target\":\"active\",\"check\":\"queue-size\",\"status\":\"Warn\",\"summary\":\"300\",\"detail\":null,\"timestamp\":\"2026-01-01T00:00:00Z\",\"duration\":\"00:00:01\"}\n" +
+                "{\"area\":\"Queue\",\"target\":\"hold\",\"check\":\"queue-size\",\"status\":\"Pass\",\"duration\":1e300}\n");
+            var html = Path.Combine(dir, "report.html");
+            var r = CliProcess.Run("report", "--input", input, "--out", html);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("line 2 is not a check result: the field 'duration'", r.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("InternalError", r.Stderr, StringComparison.Ordinal);
+            Assert.Contains("active", File.ReadAllText(html), StringComparison.Ordinal);
+
+            var before = File.ReadAllText(html);
+            var missing = CliProcess.Run("report", "--input", Path.Combine(dir, "missing.jsonl"), "--out", html, "--force");
+            Assert.Equal(2, missing.ExitCode);
+            Assert.Contains("error[PathNotFound]", missing.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllText(html));
+
+            var zero = CliProcess.Run(TimeSpan.FromSeconds(60), null, "report", "--input", "/dev/zero", "--out", html, "--force");
+            Assert.Equal(2, zero.ExitCode);
+            Assert.Contains("is a character device, not a results file", zero.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllText(html));
+
+            var fifo = Path.Combine(dir, "fifo.jsonl");
+            Assert.Equal(0, System.Diagnostics.Process.Start("mkfifo", fifo)!.WaitForExitAsync().Wait(10000) ? 0 : 1);
+            var pipe = CliProcess.Run(TimeSpan.FromSeconds(60), null, "report", "--input", fifo, "--out", html, "--force");
+            Assert.Equal(2, pipe.ExitCode);
+            Assert.Contains("is a FIFO (named pipe), not a results file", pipe.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllText(html));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

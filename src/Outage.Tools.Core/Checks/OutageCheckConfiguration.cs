@@ -107,19 +107,25 @@ public sealed class OutageCheckConfiguration
         config.AutodiscoverAddresses.AddRange(Strings(table, "AutodiscoverAddresses"));
         config.SmtpHosts.AddRange(Strings(table, "SmtpHosts"));
         config.MessagePaths.AddRange(Strings(table, "MessagePaths").Select(p => Anchor(p, baseDirectory)));
-        if (Get(table, "HistoryPath") is string history)
+        if (Text(table, "HistoryPath") is string history)
         {
             config.HistoryPath = Anchor(history, baseDirectory);
         }
 
-        if (Get(table, "TrustedRootCertificate") is string root)
+        if (Text(table, "TrustedRootCertificate") is string root)
         {
             config.TrustedRootCertificate = Anchor(root, baseDirectory);
         }
 
-        if (Get(table, "Thresholds") is IDictionary<string, object?> thresholds)
+        switch (Get(table, "Thresholds"))
         {
-            config.Thresholds.Apply(thresholds);
+            case null:
+                break;
+            case IDictionary<string, object?> thresholds:
+                config.Thresholds.Apply(thresholds);
+                break;
+            case var other:
+                throw new FormatException($"Thresholds must be a table such as @{{ QueueWarn = 200 }}, not '{other}'");
         }
 
         foreach (var item in Items(Get(table, "Queues")))
@@ -129,12 +135,20 @@ public sealed class OutageCheckConfiguration
                 throw new FormatException("each entry of Queues must be a table such as @{ Kind = 'postqueue-json'; Path = 'queue.jsonl' }");
             }
 
+            foreach (var key in q.Keys)
+            {
+                if (!QueueKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new FormatException($"unknown key '{key}' in an entry of Queues (known keys: {string.Join(", ", QueueKeys)})");
+                }
+            }
+
             var spec = new QueueSourceSpec
             {
-                Kind = (Get(q, "Kind") as string ?? "postqueue-json").ToLowerInvariant(),
-                Path = Get(q, "Path") is string p ? Anchor(p, baseDirectory) : null,
-                ConfigDirectory = Get(q, "ConfigDirectory") as string,
-                Name = Get(q, "Name") as string,
+                Kind = (Text(q, "Kind", "Queues") ?? "postqueue-json").ToLowerInvariant(),
+                Path = Text(q, "Path", "Queues") is string p ? Anchor(p, baseDirectory) : null,
+                ConfigDirectory = Text(q, "ConfigDirectory", "Queues"),
+                Name = Text(q, "Name", "Queues"),
             };
             config.Queues.Add(spec);
         }
@@ -145,6 +159,17 @@ public sealed class OutageCheckConfiguration
     /// <summary>True when there is nothing to check.</summary>
     public bool IsEmpty => Domains.Count + OwaUris.Count + ActiveSyncUris.Count + EwsUris.Count + AutodiscoverAddresses.Count +
         SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0;
+
+    /// <summary>The keys of an entry of Queues.</summary>
+    public static readonly string[] QueueKeys = { "Kind", "Path", "ConfigDirectory", "Name" };
+
+    /// <summary>A key whose value must be text: absent is null, any other type is an error naming the key.</summary>
+    private static string? Text(IDictionary<string, object?> table, string key, string? within = null) => Get(table, key) switch
+    {
+        null => null,
+        string s => s,
+        var other => throw new FormatException($"{(within is null ? string.Empty : within + ": ")}{key} must be text, not '{other}' ({other.GetType().Name})"),
+    };
 
     private static object? Get(IDictionary<string, object?> table, string key) =>
         table.TryGetValue(key, out var v) ? v : table.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;

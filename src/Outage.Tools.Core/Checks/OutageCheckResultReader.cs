@@ -14,22 +14,50 @@ namespace Outage.Tools.Core.Checks;
 public static class OutageCheckResultReader
 {
     /// <summary>Returns null when the properties are not those of a check result.</summary>
-    public static OutageCheckResult? FromProperties(Func<string, object?> get)
+    public static OutageCheckResult? FromProperties(Func<string, object?> get) => FromProperties(get, out _);
+
+    /// <summary>
+    /// Returns null when the properties are not those of a check result, with <paramref name="problem"/> naming
+    /// the field and what is wrong with it. Only area, check and status are required; every other field takes a
+    /// default (target and summary empty, timestamp now, since = timestamp, computer name this host, duration 0),
+    /// so results of an older version, another tool or a hand edit are read.
+    /// </summary>
+    public static OutageCheckResult? FromProperties(Func<string, object?> get, out string? problem)
     {
         if (get is null)
         {
             throw new ArgumentNullException(nameof(get));
         }
 
-        if (!TryEnum<CheckArea>(get("Area"), out var area) || !TryEnum<CheckStatus>(get("Status"), out var status) || get("Check") is null)
+        if (!TryEnum<CheckArea>(get("Area"), out var area))
         {
+            problem = Missing(get("Area"), "area", "one of Queue, Mime, Dns, Endpoint");
             return null;
         }
 
+        if (!TryEnum<CheckStatus>(get("Status"), out var status))
+        {
+            problem = Missing(get("Status"), "status", "one of Pass, Warn, Fail, Error");
+            return null;
+        }
+
+        if (Text(get("Check")) is not string check || check.Length == 0)
+        {
+            problem = "the field 'check' is missing";
+            return null;
+        }
+
+        if (!TryDuration(get("Duration"), out var duration))
+        {
+            problem = $"the field 'duration' ({Show(get("Duration"))}) is not a duration between 0 and {MaxDuration.TotalDays:0} days";
+            return null;
+        }
+
+        problem = null;
         var timestamp = Time(get("Timestamp")) ?? DateTimeOffset.UtcNow;
         var computer = Text(get("ComputerName")) ?? Text(get("PSComputerName"));
-        var result = new OutageCheckResult(area, Text(get("Target")) ?? string.Empty, Text(get("Check"))!, status, Text(get("Summary")) ?? string.Empty,
-            Text(get("Detail")), Strings(get("Evidence")), timestamp, Duration(get("Duration")), computer, Number(get("Value")), Text(get("Unit")));
+        var result = new OutageCheckResult(area, Text(get("Target")) ?? string.Empty, check, status, Text(get("Summary")) ?? string.Empty,
+            Text(get("Detail")), Strings(get("Evidence")), timestamp, duration, computer, Number(get("Value")), Text(get("Unit")));
         if (get("Trend") is IEnumerable points and not string)
         {
             result.WithTrend(points.Cast<object?>().Select(Point).Where(p => p is not null).Select(p => p!));
@@ -49,7 +77,10 @@ public static class OutageCheckResultReader
         d.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>The same from a dictionary (case-insensitive keys).</summary>
-    public static OutageCheckResult? FromTable(IDictionary<string, object?> table)
+    public static OutageCheckResult? FromTable(IDictionary<string, object?> table) => FromTable(table, out _);
+
+    /// <summary>The same, with the reason when it is not a result.</summary>
+    public static OutageCheckResult? FromTable(IDictionary<string, object?> table, out string? problem)
     {
         if (table is null)
         {
@@ -57,20 +88,33 @@ public static class OutageCheckResultReader
         }
 
         return FromProperties(name => table.TryGetValue(name, out var v) ? v
-            : table.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value);
+            : table.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value, out problem);
     }
 
+    private static string Missing(object? value, string field, string expected) => value is null
+        ? $"the field '{field}' is missing"
+        : $"the field '{field}' ({Show(value)}) is not {expected}";
+
+    private static string Show(object? value)
+    {
+        var text = Text(value) ?? "null";
+        return text.Length > 40 ? text.Substring(0, 40) + "…" : text;
+    }
+
+    /// <summary>A defined member by name only: numbers such as "7" or "-1" are not statuses.</summary>
     private static bool TryEnum<T>(object? value, out T result)
         where T : struct
     {
-        if (value is T t)
+        if (value is T t && Enum.IsDefined(typeof(T), t))
         {
             result = t;
             return true;
         }
 
         result = default;
-        return value is not null && Enum.TryParse(value.ToString(), true, out result);
+        var text = Text(value)?.Trim();
+        return text is { Length: > 0 } && !(char.IsDigit(text[0]) || text[0] is '-' or '+')
+            && Enum.TryParse(text, true, out result) && Enum.IsDefined(typeof(T), result);
     }
 
     private static string? Text(object? value) => value switch
@@ -97,14 +141,34 @@ public static class OutageCheckResultReader
         _ => null,
     };
 
-    private static TimeSpan Duration(object? value) => value switch
+    /// <summary>Longest duration a result may carry (a check that ran longer than a day is not a check result).</summary>
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// A duration: a TimeSpan, seconds as a number, or TimeSpan text; absent is zero. Negative, non-finite or
+    /// over <see cref="MaxDuration"/> is refused (a line with <c>"duration":1e300</c> must not overflow every later read).
+    /// </summary>
+    private static bool TryDuration(object? value, out TimeSpan duration)
     {
-        TimeSpan t => t,
-        double seconds => TimeSpan.FromSeconds(seconds),
-        string s when TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var t) => t,
-        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var secs) => TimeSpan.FromSeconds(secs),
-        _ => TimeSpan.Zero,
-    };
+        duration = TimeSpan.Zero;
+        double? seconds = value switch
+        {
+            null => 0,
+            TimeSpan t => t.TotalSeconds,
+            string s when TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var t) => t.TotalSeconds,
+            string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var secs) => secs,
+            string => null,
+            IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        if (seconds is not double d || double.IsNaN(d) || d < 0 || d > MaxDuration.TotalSeconds)
+        {
+            return false;
+        }
+
+        duration = value is TimeSpan exact ? exact : TimeSpan.FromTicks((long)(d * TimeSpan.TicksPerSecond));
+        return true;
+    }
 
     /// <summary>Accepts DateTimeOffset, DateTime, ISO text, or a deserialized DateTimeOffset's property bag (via ToString of UtcDateTime).</summary>
     public static DateTimeOffset? Time(object? value) => value switch

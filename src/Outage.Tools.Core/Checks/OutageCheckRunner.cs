@@ -50,6 +50,16 @@ public static class OutageCheckRunner
         }
 
         var config = request.Configuration;
+        try
+        {
+            config.Thresholds.Validate();
+        }
+        catch (FormatException ex)
+        {
+            throw new OutageException(ErrorIds.CheckConfigurationInvalid, OutageErrorCategory.InvalidArgument, ex.Message, null,
+                "Give finite thresholds of 0 or more (CheckTimeoutSeconds between 0 and 86400).", ex);
+        }
+
         if (config.IsEmpty)
         {
             throw new OutageException(ErrorIds.CheckNothingToDo, OutageErrorCategory.InvalidArgument,
@@ -67,6 +77,12 @@ public static class OutageCheckRunner
         var units = request.Providers.SelectMany(p => p.Plan(config)).ToList();
         var history = config.HistoryPath is null ? null : new OutageHistory(config.HistoryPath);
         var previous = history?.LastStatuses() ?? new Dictionary<string, OutageHistory.Entry>();
+        if (history is { SkippedLines: > 0 })
+        {
+            yield return Outcome<OutageCheckResult>.Warn(
+                $"The history file '{history.Path}' has {history.SkippedLines} line(s) that are not check results and were skipped (first: {history.FirstSkipped}).");
+        }
+
         var all = new List<OutageCheckResult>();
         var done = 0;
         var limit = TimeSpan.FromSeconds(config.Thresholds.CheckTimeoutSeconds);

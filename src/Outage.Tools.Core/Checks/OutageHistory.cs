@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Outage.Tools.Core.Operations;
 using Outage.Tools.Core.Serialization;
 
 namespace Outage.Tools.Core.Checks;
@@ -41,22 +42,48 @@ public sealed class OutageHistory
         return last;
     }
 
-    /// <summary>Every result recorded, oldest first (lines that cannot be read are skipped).</summary>
+    /// <summary>Lines the last <see cref="Read"/> skipped because they are not results (or are over <see cref="MaxLineLength"/>).</summary>
+    public int SkippedLines { get; private set; }
+
+    /// <summary>The first line the last <see cref="Read"/> skipped and why, e.g. "line 7: the field 'duration' …".</summary>
+    public string? FirstSkipped { get; private set; }
+
+    /// <summary>A history line is a few KB; a longer one (a NUL-filled tail after a crash) is skipped without being kept.</summary>
+    public const int MaxLineLength = 1 << 20;
+
+    /// <summary>
+    /// Every result recorded, oldest first. A line that cannot be read is skipped and counted in
+    /// <see cref="SkippedLines"/> (one bad line must not stop monitoring); no line costs more memory than
+    /// <see cref="MaxLineLength"/>, and a history that is not a regular file is read at most
+    /// <see cref="BoundedLineReader.DefaultMaxNonSeekableChars"/> characters.
+    /// </summary>
     public IEnumerable<OutageCheckResult> Read()
     {
+        SkippedLines = 0;
+        FirstSkipped = null;
         if (!File.Exists(Path))
         {
             yield break;
         }
 
-        using var reader = new StreamReader(Path, Encoding.UTF8);
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var reader = BoundedLineReader.For(stream, MaxLineLength);
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
-            var result = TryParse(line);
+            string? problem = null;
+            var result = reader.LastLineTooLong ? null : TryParse(line, out problem);
             if (result is not null)
             {
                 yield return result;
+                continue;
+            }
+
+            problem = reader.LastLineTooLong ? $"longer than {MaxLineLength} characters" : problem;
+            if (problem is not null || line.Trim('\0').Length > 0)
+            {
+                SkippedLines++;
+                FirstSkipped ??= $"line {reader.LineNumber}: {problem ?? "not a check result"}";
             }
         }
     }
@@ -109,8 +136,15 @@ public sealed class OutageHistory
     };
 
     /// <summary>Reads one history line (or one JSON object of the report's JSON), or null when it is not one.</summary>
-    public static OutageCheckResult? TryParse(string line)
+    public static OutageCheckResult? TryParse(string line) => TryParse(line, out _);
+
+    /// <summary>
+    /// The same, with <paramref name="problem"/> saying why a line is not a result (not JSON, not an object, the
+    /// field that is missing or wrong); null problem for a blank line.
+    /// </summary>
+    public static OutageCheckResult? TryParse(string line, out string? problem)
     {
+        problem = null;
         if (string.IsNullOrWhiteSpace(line))
         {
             return null;
@@ -118,10 +152,17 @@ public sealed class OutageHistory
 
         try
         {
-            return JsonValue.Parse(line) is Dictionary<string, object?> o ? FromTable(o) : null;
+            if (JsonValue.Parse(line) is Dictionary<string, object?> o)
+            {
+                return OutageCheckResultReader.FromTable(o, out problem);
+            }
+
+            problem = "it is not a JSON object";
+            return null;
         }
-        catch (FormatException)
+        catch (FormatException ex)
         {
+            problem = "it is not JSON: " + ex.Message;
             return null;
         }
     }

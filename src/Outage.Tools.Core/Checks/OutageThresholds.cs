@@ -63,6 +63,12 @@ public sealed class OutageThresholds
                 throw new FormatException($"Unknown threshold '{pair.Key}'. Known thresholds: {string.Join(", ", Names())}.");
             }
 
+            // A number, text that is one, or a duration (TimeSpan) for a time threshold; true/false, tables and lists are the wrong type, not 1 or 0.
+            if (pair.Value is null or bool or string { Length: 0 } || pair.Value is not (IConvertible and not DateTime or TimeSpan))
+            {
+                throw new FormatException($"Threshold '{pair.Key}' needs a number, not '{pair.Value ?? "null"}' ({pair.Value?.GetType().Name ?? "null"}).");
+            }
+
             var unit = UnitSeconds(property.Name);
             try
             {
@@ -78,6 +84,33 @@ public sealed class OutageThresholds
                     ? $"Threshold '{pair.Key}' needs a number ({UnitName(property.Name)}) or a duration ({Duration.Forms}), not '{pair.Value}'."
                     : $"Threshold '{pair.Key}' needs a number, not '{pair.Value}'.", ex);
             }
+        }
+
+        Validate();
+    }
+
+    /// <summary>Longest CheckTimeoutSeconds: one day.</summary>
+    public const double MaxCheckTimeoutSeconds = 86400;
+
+    /// <summary>
+    /// Every threshold a finite number of 0 or more (NaN would make every comparison false: "Warn at NaN min"
+    /// and all checks Pass), CheckTimeoutSeconds above 0 and at most a day, each Warn threshold on its side of
+    /// its Fail threshold. Throws FormatException naming the threshold.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var p in typeof(OutageThresholds).GetProperties())
+        {
+            var v = Convert.ToDouble(p.GetValue(this), CultureInfo.InvariantCulture);
+            if (double.IsNaN(v) || double.IsInfinity(v) || v < 0)
+            {
+                throw new FormatException($"Threshold '{p.Name}' must be a finite number of 0 or more, not {v.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
+        if (!(CheckTimeoutSeconds > 0 && CheckTimeoutSeconds <= MaxCheckTimeoutSeconds))
+        {
+            throw new FormatException($"Threshold 'CheckTimeoutSeconds' must be above 0 and at most {MaxCheckTimeoutSeconds} (one day), not {CheckTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         if (QueueWarn > QueueFail || CertificateFailDays > CertificateWarnDays || OldestMessageWarnMinutes > OldestMessageFailMinutes)

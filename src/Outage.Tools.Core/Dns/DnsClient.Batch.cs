@@ -230,7 +230,7 @@ public sealed partial class DnsClient
             {
                 var q = x.Item.Question!;
                 Fail(x, new DnsQueryException(DnsFailureKind.Timeout, x.ServerName,
-                    $"{x.ServerName} did not answer {q} over UDP within {Options.Timeout.TotalSeconds:0.###} s."));
+                    $"{x.ServerName} did not answer {q} over UDP within {Options.Timeout.TotalSeconds:0.###} s{x.Ignored}."));
             }
         }
 
@@ -263,9 +263,10 @@ public sealed partial class DnsClient
                     return;
                 }
 
-                var reply = AcceptDatagram(_buffer, n, x.Id, q);
+                var reply = AcceptDatagram(_buffer, n, x.Id, q, out var why);
                 if (reply is null)
                 {
+                    x.Ignored.Note(why);
                     continue; // Not ours (RFC 5452 §9.1): ignored, never trusted.
                 }
 
@@ -460,5 +461,8 @@ public sealed partial class DnsClient
         public DnsQueryException? Last { get; set; }
 
         public bool Done { get; set; }
+
+        /// <summary>Datagrams that were not the reply (for the timeout message).</summary>
+        public IgnoredReplies Ignored { get; } = new();
     }
 }

@@ -173,6 +173,7 @@ public sealed partial class DnsClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.Timeout);
         using var reg = timeout.Token.Register(() => socket.Dispose());
+        var ignored = new IgnoredReplies();
         if (!_buffers.TryTake(out var buffer))
         {
             buffer = new byte[65535];
@@ -186,11 +187,13 @@ public sealed partial class DnsClient
             while (true)
             {
                 var n = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false);
-                var reply = AcceptDatagram(buffer, n, id, q);
+                var reply = AcceptDatagram(buffer, n, id, q, out var why);
                 if (reply is not null)
                 {
                     return (reply, n);
                 }
+
+                ignored.Note(why);
             }
         }
         catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException || ex is OperationCanceledException)
@@ -198,7 +201,7 @@ public sealed partial class DnsClient
             ct.ThrowIfCancellationRequested();
             if (timeout.IsCancellationRequested)
             {
-                throw new DnsQueryException(DnsFailureKind.Timeout, name, $"{name} did not answer {q} over UDP within {Options.Timeout.TotalSeconds:0.###} s.", ex);
+                throw new DnsQueryException(DnsFailureKind.Timeout, name, $"{name} did not answer {q} over UDP within {Options.Timeout.TotalSeconds:0.###} s{ignored}.", ex);
             }
 
             if (ex is SocketException se && se.SocketErrorCode == SocketError.ConnectionRefused)
@@ -224,14 +227,18 @@ public sealed partial class DnsClient
     /// keep waiting (RFC 5452 §9.1: wrong ID, wrong question, not a response, malformed). A reply with our ID and
     /// TC=1 whose body is cut off comes back as a bare truncated message, so the caller falls back to TCP.
     /// </summary>
-    internal static DnsMessage? AcceptDatagram(byte[] buffer, int n, ushort id, DnsQuestion q)
+    internal static DnsMessage? AcceptDatagram(byte[] buffer, int n, ushort id, DnsQuestion q) => AcceptDatagram(buffer, n, id, q, out _);
+
+    /// <summary>The same, with <paramref name="ignored"/> saying why a datagram was not taken as the reply.</summary>
+    internal static DnsMessage? AcceptDatagram(byte[] buffer, int n, ushort id, DnsQuestion q, out string? ignored)
     {
         DnsMessage m;
+        ignored = null;
         try
         {
             m = DnsMessage.Parse(buffer, 0, n);
         }
-        catch (DnsFormatException)
+        catch (DnsFormatException ex)
         {
             if (IsHeaderOf(buffer, n, id) && n >= 12 && (buffer[2] & 0x82) == 0x82)
             {
@@ -240,10 +247,40 @@ public sealed partial class DnsClient
                 return tc;
             }
 
+            ignored = n < 12 ? $"a {n}-byte datagram, shorter than a DNS header" : $"a malformed reply ({ex.Message})";
             return null;
         }
 
-        return IsReplyTo(m, id, q) ? m : null;
+        if (IsReplyTo(m, id, q))
+        {
+            return m;
+        }
+
+        ignored = !m.IsResponse ? "a query, not a response"
+            : m.Id != id ? $"a reply with the wrong ID ({m.Id} instead of {id})"
+            : m.Opcode != 0 ? $"a reply with opcode {m.Opcode}"
+            : $"a reply to another question ({(m.Questions.Count == 1 ? m.Questions[0].ToString() : m.Questions.Count + " questions")})";
+        return null;
+    }
+
+    /// <summary>Datagrams that came but were not the reply: said in the timeout message instead of a bare "did not answer".</summary>
+    internal sealed class IgnoredReplies
+    {
+        private int _count;
+        private string? _last;
+
+        public void Note(string? why)
+        {
+            if (why is not null)
+            {
+                _count++;
+                _last = why;
+            }
+        }
+
+        /// <summary>"" or "; it sent 3 datagrams that were not the reply, the last a reply with the wrong ID (…)".</summary>
+        public override string ToString() => _count == 0 ? string.Empty
+            : $"; it sent {_count} datagram(s) that were not the reply, the last {_last}";
     }
 
     private async Task<(DnsMessage, int)> TcpAsync(IPEndPoint server, byte[] query, ushort id, DnsQuestion q, CancellationToken ct)
@@ -277,7 +314,7 @@ public sealed partial class DnsClient
         }
         catch (DnsFormatException ex)
         {
-            throw new DnsQueryException(DnsFailureKind.NetworkError, name, $"{name} sent a malformed reply to {q} over TCP: {ex.Message}", ex);
+            throw new DnsQueryException(DnsFailureKind.NetworkError, name, $"{name} sent a malformed reply to {q} over TCP ({ex.Message}).", ex);
         }
         catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException || ex is OperationCanceledException || ex is System.IO.IOException)
         {

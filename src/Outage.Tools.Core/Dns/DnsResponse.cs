@@ -22,6 +22,7 @@ public sealed class DnsResponse
         var q = message.Questions.FirstOrDefault();
         Name = q?.Name ?? ".";
         Type = q?.Type ?? 0;
+        IgnoredAnswers = q is null ? Array.Empty<DnsRecord>() : KeepAnswersFor(message, q.Name);
         foreach (var r in message.Answers.Concat(message.Authority).Concat(message.Additional))
         {
             r.Server = server;
@@ -60,6 +61,57 @@ public sealed class DnsResponse
     }.Where(f => f is not null));
 
     public IReadOnlyList<DnsRecord> Answer => Message.Answers;
+
+    /// <summary>
+    /// Answer records the server sent for another name than the question (nor on its CNAME/DNAME chain): dropped
+    /// from <see cref="Answer"/> and never used (RFC 2181 §5.4.1, RFC 5452 §9 — an answer for an unrelated name
+    /// is how a cache is poisoned, and the endpoint probe must not connect to such an address).
+    /// </summary>
+    public IReadOnlyList<DnsRecord> IgnoredAnswers { get; }
+
+    /// <summary>Removes from the answer section the records whose owner is not <paramref name="qname"/> or a name its CNAME/DNAME chain leads to.</summary>
+    private static IReadOnlyList<DnsRecord> KeepAnswersFor(DnsMessage message, string qname)
+    {
+        static string N(string n) => n.TrimEnd('.').ToLowerInvariant();
+        var chain = new HashSet<string>(StringComparer.Ordinal) { N(qname) };
+        // Follow CNAMEs (and DNAMEs over an ancestor, RFC 6672 §2.2) in whatever order they come, bounded by the section size.
+        for (var round = 0; round <= message.Answers.Count; round++)
+        {
+            var grew = false;
+            foreach (var r in message.Answers)
+            {
+                if (r is DnsCnameRecord c && chain.Contains(N(c.Name)))
+                {
+                    grew |= chain.Add(N(c.Target));
+                }
+            }
+
+            if (!grew)
+            {
+                break;
+            }
+        }
+
+        bool Owned(DnsRecord r)
+        {
+            var owner = N(r.Name);
+            if (chain.Contains(owner))
+            {
+                return true;
+            }
+
+            // A DNAME (and its signature) is owned by an ancestor of a name on the chain.
+            return (r is DnsDnameRecord || r.Type == DnsRecordType.RRSIG) && chain.Any(n => n.EndsWith("." + owner, StringComparison.Ordinal) || owner.Length == 0);
+        }
+
+        var ignored = message.Answers.Where(r => !Owned(r)).ToList();
+        if (ignored.Count > 0)
+        {
+            message.Answers.RemoveAll(r => !Owned(r));
+        }
+
+        return ignored;
+    }
 
     public IReadOnlyList<DnsRecord> Authority => Message.Authority;
 

@@ -294,10 +294,14 @@ public static class MailDomainCheck
 
         // Walk include/redirect like an evaluator would, counting DNS-querying terms and void lookups (RFC 7208 §4.6.4).
         var walk = new SpfWalk();
+        walk.Chain.Add(c.Domain);
         await WalkAsync(c, record, c.Domain, walk, 0).ConfigureAwait(false);
         var chainEv = ev.Concat(walk.Evidence).ToList();
         results.Add(walk.Failed
             ? R(c, "spf-lookup-limit", DnsCheckStatus.Error, $"Counting stopped: {walk.Failure}.", null, chainEv, "RFC 7208 §4.6.4")
+            : walk.Loop is not null
+                ? R(c, "spf-lookup-limit", DnsCheckStatus.Fail, $"include/redirect loop {walk.Loop}: evaluation never ends within 10 lookups, receivers return permerror.",
+                    "Remove the include that leads back to a record already on the chain.", chainEv, "RFC 7208 §4.6.4")
             : walk.Lookups > 10
                 ? R(c, "spf-lookup-limit", DnsCheckStatus.Fail, $"{walk.Lookups} DNS-querying terms (limit 10) through include/redirect: receivers return permerror.",
                     "Flatten includes (replace them by ip4:/ip6:) or remove unused ones.", chainEv, "RFC 7208 §4.6.4")
@@ -355,6 +359,12 @@ public static class MailDomainCheck
 
         public HashSet<string> Visited { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>The include/redirect chain from the checked domain to the record being walked.</summary>
+        public List<string> Chain { get; } = new();
+
+        /// <summary>"a → b → a" when a record includes one already on its chain.</summary>
+        public string? Loop { get; set; }
+
         public bool Failed => Failure is not null;
 
         public string? Failure { get; set; }
@@ -406,6 +416,13 @@ public static class MailDomainCheck
                     }
 
                     w.Evidence.Add($"{target} TXT \"{inner[0]}\"");
+                    if (w.Chain.Contains(target.TrimEnd('.'), StringComparer.OrdinalIgnoreCase))
+                    {
+                        // a → b → a: an evaluator would follow it until the lookup limit (§4.6.4), a permerror.
+                        w.Loop ??= string.Join(" → ", w.Chain.Concat(new[] { target }));
+                        continue;
+                    }
+
                     if (!w.Visited.Add(target))
                     {
                         w.Problems.Add($"{target} is included more than once (a loop?).");
@@ -419,7 +436,9 @@ public static class MailDomainCheck
                         w.RedirectName = target;
                     }
 
+                    w.Chain.Add(target.TrimEnd('.'));
                     await WalkAsync(c, parsed, target, w, depth + 1).ConfigureAwait(false);
+                    w.Chain.RemoveAt(w.Chain.Count - 1);
                     break;
                 }
 

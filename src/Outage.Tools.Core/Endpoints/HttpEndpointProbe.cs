@@ -123,6 +123,7 @@ public static class HttpEndpointProbe
         var notes = new List<string>();
         var uri = start;
         var credentialSent = false;
+        string? refused = null;
         while (true)
         {
             var request = BuildRequest(check, uri, start, options, notes, out var sentNow);
@@ -137,7 +138,8 @@ public static class HttpEndpointProbe
 
             if (!Uri.TryCreate(hop.Location, UriKind.Absolute, out var next) || (next.Scheme != "https" && next.Scheme != "http"))
             {
-                notes.Add($"Redirect to an unusable location '{HttpProbeClient.Printable(hop.Location, 200)}' not followed.");
+                refused = HttpProbeClient.Printable(hop.Location, 200);
+                notes.Add($"Redirect to an unusable location '{refused}' not followed.");
                 break;
             }
 
@@ -154,7 +156,7 @@ public static class HttpEndpointProbe
             uri = next;
         }
 
-        return Classify(target, start, check, options, hops, notes, credentialSent);
+        return Classify(target, start, check, options, hops, notes, credentialSent, refused);
     }
 
     private static HttpProbeRequest BuildRequest(string check, Uri uri, Uri start, EndpointProbeOptions options, List<string> notes,
@@ -213,7 +215,7 @@ public static class HttpEndpointProbe
         "<m:FolderIds><t:DistinguishedFolderId Id=\"msgfolderroot\"/></m:FolderIds></m:GetFolder></soap:Body></soap:Envelope>";
 
     private static HttpEndpointResult Classify(string target, Uri start, string check, EndpointProbeOptions options,
-        List<HttpHop> hops, List<string> notes, bool credentialSent)
+        List<HttpHop> hops, List<string> notes, bool credentialSent, string? refusedLocation)
     {
         var first = hops[0];
         var last = hops[hops.Count - 1];
@@ -252,6 +254,13 @@ public static class HttpEndpointProbe
                 _ => "ProtocolError",
             };
             result.Summary = (hops.Count > 1 ? $"Hop {last.Index} ({last.Url}): " : string.Empty) + last.Error;
+        }
+        else if (refusedLocation is not null)
+        {
+            // A Location the probe must not follow (file:, javascript:, data:, not a URL): say so, it is no loop.
+            result.Status = ProbeStatus.Fail;
+            result.Outcome = "RedirectRefused";
+            result.Summary = $"Hop {last.Index} ({last.StatusCode}) redirects to '{refusedLocation}', which is not an http or https URL; it was not followed.";
         }
         else if (last.StatusCode >= 300 && last.StatusCode < 400 && last.Location is not null)
         {
@@ -407,10 +416,7 @@ public static class HttpEndpointProbe
 
                 return;
             default:
-                var body = last.Body ?? string.Empty;
-                var loginForm = body.IndexOf("type=\"password\"", StringComparison.OrdinalIgnoreCase) >= 0 ||
-                                body.IndexOf("type=password", StringComparison.OrdinalIgnoreCase) >= 0 ||
-                                body.IndexOf("logon.aspx", StringComparison.OrdinalIgnoreCase) >= 0;
+                var loginForm = IsSignInPage(last);
                 if (offDomain)
                 {
                     result.Status = ProbeStatus.Pass;
@@ -432,6 +438,36 @@ public static class HttpEndpointProbe
 
                 return;
         }
+    }
+
+    /// <summary>
+    /// A sign-in page: the final URL is OWA's forms-based logon page (/owa/auth/logon.aspx), or the body, read
+    /// with <see cref="HtmlTags"/> under the HTML attribute rules (any quoting, case, entities), has an input of
+    /// type password or a form posting to logon.aspx / auth.owa.
+    /// </summary>
+    internal static bool IsSignInPage(HttpHop last)
+    {
+        if (Uri.TryCreate(last.Url, UriKind.Absolute, out var url)
+            && url.AbsolutePath.EndsWith("/owa/auth/logon.aspx", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var tag in HtmlTags.StartTags(last.Body ?? string.Empty))
+        {
+            if (tag.Name == "input" && string.Equals(tag["type"]?.Trim(), "password", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (tag.Name == "form" && tag["action"] is string action
+                && (action.IndexOf("logon.aspx", StringComparison.OrdinalIgnoreCase) >= 0 || action.IndexOf("auth.owa", StringComparison.OrdinalIgnoreCase) >= 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IReadOnlyList<string> Split(string? value) =>

@@ -96,6 +96,23 @@ public static class MimeLint
         IProgress<OperationProgress>? progress, CancellationToken ct)
     {
         var done = 0L;
+        if (request.Mbox)
+        {
+            // One input at a time, each report as soon as its message ends: memory does not grow with the mailbox.
+            foreach (var item in Expand(request, ct))
+            {
+                foreach (var outcome in CheckLazily(item, request, filter, ct))
+                {
+                    yield return outcome;
+                }
+
+                done++;
+                progress?.Report(new OperationProgress("Checking MIME messages", $"{done:N0} inputs checked"));
+            }
+
+            yield break;
+        }
+
         var work = OrderedParallel.Run(Expand(request, ct), (item, token) => Check(item, request, filter, token), request.ThrottleLimit, ct);
         foreach (var outcomes in work)
         {
@@ -124,27 +141,12 @@ public static class MimeLint
 
             if (Directory.Exists(input.Path))
             {
-                IEnumerable<string> files;
-                ItemError? error = null;
-                try
+                // Regular files only (a FIFO would block forever), links to folders not followed (they loop), an
+                // unreadable subfolder reported while the rest is checked (FileScan).
+                foreach (var entry in FileScan.Files(input.Path, "*", request.Recurse, ct))
                 {
-                    files = Directory.EnumerateFiles(input.Path, "*",
-                        request.Recurse ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).OrderBy(f => f, StringComparer.Ordinal).ToList();
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    files = Array.Empty<string>();
-                    error = Unreadable(input.Path, ex);
-                }
-
-                if (error is not null)
-                {
-                    yield return new Expanded(input, error);
-                }
-
-                foreach (var f in files)
-                {
-                    yield return new Expanded(MimeInput.FromPath(f), null);
+                    yield return entry.IsFile ? new Expanded(MimeInput.FromPath(entry.Path), null)
+                        : new Expanded(input, entry.Error, entry.Warning);
                 }
 
                 continue;
@@ -157,72 +159,112 @@ public static class MimeLint
                 continue;
             }
 
+            if (!FileScan.IsRegularFile(input.Path, out var kind) && kind.EndsWith("device", StringComparison.Ordinal))
+            {
+                // A device (/dev/zero) never ends; a FIFO named on purpose (<(command)) is read.
+                yield return new Expanded(input, new ItemError(ErrorIds.PathNotReadable, OutageErrorCategory.InvalidArgument,
+                    $"'{input.Path}' is {kind}, not a message file.", input.Path, "Give a message file, a folder, or pipe the message in."));
+                continue;
+            }
+
             yield return new Expanded(input, null);
         }
     }
 
     internal sealed class Expanded
     {
-        public Expanded(MimeInput input, ItemError? error)
+        public Expanded(MimeInput input, ItemError? error, string? warning = null)
         {
             Input = input;
             Error = error;
+            Warning = warning;
         }
 
         public MimeInput Input { get; }
 
         public ItemError? Error { get; }
+
+        /// <summary>A path the scan skipped on purpose (FIFO, device, link to a folder).</summary>
+        public string? Warning { get; }
     }
 
     private static ItemError Unreadable(string path, Exception ex) =>
         new(ErrorIds.PathNotReadable, OutageErrorCategory.ReadError, $"Cannot read '{path}': {ex.Message}", path,
             "Check the permissions of the file.", ex);
 
-    private static List<Outcome<MimeMessageReport>> Check(Expanded item, MimeLintRequest request, FindingFilter filter, CancellationToken ct)
+    private static List<Outcome<MimeMessageReport>> Check(Expanded item, MimeLintRequest request, FindingFilter filter, CancellationToken ct) =>
+        CheckLazily(item, request, filter, ct).ToList();
+
+    /// <summary>
+    /// The outcomes of one input as they come: with -Mbox each message's report is yielded when that message
+    /// ends, so 200,000 messages are never all held at once.
+    /// </summary>
+    private static IEnumerable<Outcome<MimeMessageReport>> CheckLazily(Expanded item, MimeLintRequest request, FindingFilter filter, CancellationToken ct)
     {
-        var list = new List<Outcome<MimeMessageReport>>();
         if (item.Error is not null)
         {
-            list.Add(Outcome<MimeMessageReport>.Failure(item.Error));
-            return list;
+            yield return Outcome<MimeMessageReport>.Failure(item.Error);
+            yield break;
+        }
+
+        if (item.Warning is not null)
+        {
+            yield return Outcome<MimeMessageReport>.Warn(item.Warning);
+            yield break;
         }
 
         var input = item.Input;
         Stream? stream = null;
+        IEnumerator<MimeMessageReport>? reports = null;
         try
         {
-            if (input.Bytes is not null)
+            while (true)
             {
-                stream = new MemoryStream(input.Bytes, false);
-            }
-            else if (input.Message is not null)
-            {
-                stream = input.Message.OpenContent(ct);
-            }
-            else
-            {
-                stream = new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-            }
+                ItemError? failure = null;
+                MimeMessageReport? report = null;
+                try
+                {
+                    if (reports is null)
+                    {
+                        stream = input.Bytes is not null ? new MemoryStream(input.Bytes, false)
+                            : input.Message is not null ? input.Message.OpenContent(ct)
+                            : new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                        reports = LintStream(stream, input.Name, request.Mbox, request.Options, filter, input.Message, ct).GetEnumerator();
+                    }
 
-            foreach (var report in LintStream(stream, input.Name, request.Mbox, request.Options, filter, input.Message, ct))
-            {
-                list.Add(Outcome<MimeMessageReport>.Success(report));
+                    if (reports.MoveNext())
+                    {
+                        report = reports.Current;
+                    }
+                }
+                catch (OutageException ex)
+                {
+                    failure = ex.Error;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    failure = Unreadable(input.Name, ex);
+                }
+
+                if (failure is not null)
+                {
+                    yield return Outcome<MimeMessageReport>.Failure(failure);
+                    yield break;
+                }
+
+                if (report is null)
+                {
+                    yield break;
+                }
+
+                yield return Outcome<MimeMessageReport>.Success(report);
             }
-        }
-        catch (OutageException ex)
-        {
-            list.Add(Outcome<MimeMessageReport>.Failure(ex.Error));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            list.Add(Outcome<MimeMessageReport>.Failure(Unreadable(input.Name, ex)));
         }
         finally
         {
+            reports?.Dispose();
             stream?.Dispose();
         }
-
-        return list;
     }
 
     /// <summary>

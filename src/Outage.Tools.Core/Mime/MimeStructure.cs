@@ -44,6 +44,12 @@ public static class MimeStructure
                 continue;
             }
 
+            if (item.Warning is not null)
+            {
+                yield return Outcome<MimePartInfo>.Warn(item.Warning);
+                continue;
+            }
+
             IReadOnlyList<MimePartInfo>? parts = null;
             ItemError? error = null;
             try

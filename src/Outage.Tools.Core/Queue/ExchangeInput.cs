@@ -414,7 +414,7 @@ public static class ExchangeInput
                 $"{origin} is not an Export-Clixml file: {failure}.", origin, "Write the file with Get-Queue | Export-Clixml (or Get-Message).");
         }
 
-        var refs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var state = new ClixmlState();
         var started = false;
         while (true)
         {
@@ -456,7 +456,8 @@ public static class ExchangeInput
                 {
                     index++;
                     line = (xml as IXmlLineInfo)?.LineNumber ?? 0;
-                    var v = ReadObj(xml, refs);
+                    state.Problem = null;
+                    var v = ReadObj(xml, state);
                     bag = v as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?> { ["Value"] = v };
                 }
             }
@@ -482,12 +483,52 @@ public static class ExchangeInput
                 yield break;
             }
 
+            if (state.Problem is not null)
+            {
+                // A value out of range (an integer that overflows its type): this object only; the reader is still in step.
+                yield return Outcome<IReadOnlyDictionary<string, object?>>.Failure(new ItemError(ErrorIds.QueueExchangeInputInvalid,
+                    OutageErrorCategory.ParserError, $"Object {index} (line {line}) of {origin} cannot be read: {state.Problem}.", $"{origin}:{line}",
+                    "The other objects were read; check how the file was written."));
+                continue;
+            }
+
             yield return Outcome<IReadOnlyDictionary<string, object?>>.Success(bag!);
         }
     }
 
     // Each reader below is positioned on an element, consumes it completely and leaves the reader on the next node.
-    private static object? ReadObj(XmlReader xml, Dictionary<string, object?> refs)
+    /// <summary>What one file's reading carries: RefId targets, the nesting depth, the first bad value of the current object.</summary>
+    private sealed class ClixmlState
+    {
+        public readonly Dictionary<string, object?> Refs = new(StringComparer.Ordinal);
+        public int Depth;
+        public string? Problem;
+    }
+
+    /// <summary>
+    /// Deepest <c>Obj</c> nesting read. Export-Clixml writes -Depth 2 by default (at most a few dozen levels with
+    /// -Depth); a deeper file is refused with a clear error instead of exhausting the stack (40,000 levels did).
+    /// </summary>
+    public const int MaxClixmlDepth = 100;
+
+    private static object? ReadObj(XmlReader xml, ClixmlState state)
+    {
+        if (++state.Depth > MaxClixmlDepth)
+        {
+            throw new FormatException($"objects are nested deeper than {MaxClixmlDepth} levels (Export-Clixml -Depth is far less)");
+        }
+
+        try
+        {
+            return ReadObjCore(xml, state);
+        }
+        finally
+        {
+            state.Depth--;
+        }
+    }
+
+    private static object? ReadObjCore(XmlReader xml, ClixmlState state)
     {
         var refId = xml.GetAttribute("RefId");
         if (xml.IsEmptyElement)
@@ -522,17 +563,17 @@ public static class ExchangeInput
                     break;
                 case "Props":
                 case "MS":
-                    ReadMembers(xml, bag, refs);
+                    ReadMembers(xml, bag, state);
                     break;
                 case "LST":
                 case "IE":
                 case "STK":
                 case "QUE":
-                    list = ReadList(xml, refs);
+                    list = ReadList(xml, state);
                     break;
                 default:
                     // A primitive with a type name, e.g. a deserialized enum: <Obj><TN/><ToString>Retry</ToString><I32>2</I32></Obj>.
-                    primitive = ReadElement(xml, refs);
+                    primitive = ReadElement(xml, state);
                     hasPrimitive = true;
                     break;
             }
@@ -548,13 +589,13 @@ public static class ExchangeInput
         object? result = list is not null ? list : bag.Count > 0 ? bag : toString ?? (hasPrimitive ? primitive : null);
         if (refId is not null)
         {
-            refs[refId] = result;
+            state.Refs[refId] = result;
         }
 
         return result;
     }
 
-    private static void ReadMembers(XmlReader xml, Dictionary<string, object?> bag, Dictionary<string, object?> refs)
+    private static void ReadMembers(XmlReader xml, Dictionary<string, object?> bag, ClixmlState state)
     {
         if (xml.IsEmptyElement)
         {
@@ -568,7 +609,7 @@ public static class ExchangeInput
             if (xml.NodeType == XmlNodeType.Element)
             {
                 var n = xml.GetAttribute("N");
-                var v = ReadElement(xml, refs);
+                var v = ReadElement(xml, state);
                 if (n is not null)
                 {
                     bag[n] = v;
@@ -583,7 +624,7 @@ public static class ExchangeInput
         xml.Read();
     }
 
-    private static List<object?> ReadList(XmlReader xml, Dictionary<string, object?> refs)
+    private static List<object?> ReadList(XmlReader xml, ClixmlState state)
     {
         var list = new List<object?>();
         if (xml.IsEmptyElement)
@@ -597,7 +638,7 @@ public static class ExchangeInput
         {
             if (xml.NodeType == XmlNodeType.Element)
             {
-                list.Add(ReadElement(xml, refs));
+                list.Add(ReadElement(xml, state));
             }
             else
             {
@@ -609,19 +650,19 @@ public static class ExchangeInput
         return list;
     }
 
-    private static object? ReadElement(XmlReader xml, Dictionary<string, object?> refs)
+    private static object? ReadElement(XmlReader xml, ClixmlState state)
     {
         var name = xml.LocalName;
         if (name == "Obj")
         {
-            return ReadObj(xml, refs);
+            return ReadObj(xml, state);
         }
 
         if (name == "Ref")
         {
             var id = xml.GetAttribute("RefId");
             xml.Skip();
-            return id is not null && refs.TryGetValue(id, out var r) ? r : null;
+            return id is not null && state.Refs.TryGetValue(id, out var r) ? r : null;
         }
 
         if (xml.IsEmptyElement)
@@ -630,8 +671,17 @@ public static class ExchangeInput
             return name == "S" ? string.Empty : null;
         }
 
+        var line = (xml as IXmlLineInfo)?.LineNumber ?? 0;
         var text = xml.ReadElementContentAsString();
-        return Primitive(name, text);
+        try
+        {
+            return Primitive(name, text);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            state.Problem ??= $"the <{name}> value '{(text.Length > 40 ? text.Substring(0, 40) + "…" : text)}' on line {line} is not valid for its type ({ex.Message})";
+            return null;
+        }
     }
 
     private static object? Primitive(string type, string text)

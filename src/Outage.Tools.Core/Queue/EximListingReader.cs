@@ -22,6 +22,9 @@ public static class EximListingReader
 
     private static readonly Regex Recipient = new(@"^\s+(?:(?<d>\+?D)\s+)?(?<addr>\S+)\s*$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
+    /// <summary>The longest line read: 64 Ki characters (an exim -bp line is an age, a size, an id and one address).</summary>
+    public const int MaxLineLength = 64 << 10;
+
     public static IEnumerable<Outcome<QueueMessage>> Read(TextReader reader, string origin, QueueSourceKind source, string computerName,
         DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -29,11 +32,50 @@ public static class EximListingReader
         List<QueueRecipient>? recipients = null;
         var lineNumber = 0;
         var skipping = false;
+        var lines = new BoundedLineReader(reader, MaxLineLength);
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
             lineNumber++;
             cancellationToken.ThrowIfCancellationRequested();
+            string? bad = null;
+            Match h = Match.Empty;
+            if (lines.LastLineTooLong)
+            {
+                bad = $"it is longer than {MaxLineLength} characters";
+            }
+            else if (!skipping && !line.StartsWith("#", StringComparison.Ordinal) && line.Trim().Length > 0)
+            {
+                try
+                {
+                    h = Header.Match(line);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    bad = "it took too long to match";
+                }
+
+                if (h.Success && !QueueText.TryParseEximAge(h.Groups["age"].Value, out _))
+                {
+                    bad = $"the age '{h.Groups["age"].Value}' is out of range";
+                }
+            }
+
+            if (bad is not null)
+            {
+                // This entry is lost (its recipients that follow are reported too); the rest of the listing is read.
+                if (current is not null)
+                {
+                    yield return Finish(current, recipients!);
+                    current = null;
+                }
+
+                yield return Outcome<QueueMessage>.Failure(new ItemError(ErrorIds.QueueListingInvalid, OutageErrorCategory.ParserError,
+                    $"Line {lineNumber} of {origin} is not part of an exim -bp listing: {bad}.", $"{origin}:{lineNumber}",
+                    "The rest of the listing was read; check that the file is 'exim -bp' output."));
+                continue;
+            }
+
             if (line.StartsWith("#", StringComparison.Ordinal))
             {
                 // A comment ends the listing section of a saved capture (as in the shared samples).
@@ -64,7 +106,6 @@ public static class EximListingReader
                 continue;
             }
 
-            var h = Header.Match(line);
             if (h.Success)
             {
                 if (current is not null)
@@ -92,7 +133,7 @@ public static class EximListingReader
                 continue;
             }
 
-            var r = current is null ? Match.Empty : Recipient.Match(line);
+            var r = current is null || line.Length > 2048 ? Match.Empty : Recipient.Match(line);
             if (current is not null && r.Success)
             {
                 recipients!.Add(new QueueRecipient(r.Groups["addr"].Value, null, r.Groups["d"].Success));

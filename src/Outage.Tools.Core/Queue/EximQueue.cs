@@ -185,9 +185,23 @@ public static class SpoolQueue
     private static IEnumerable<Outcome<QueueMessage>> Enumerate(string dir, string computer, DateTimeOffset now, CancellationToken ct)
     {
         var queue = new DirectoryInfo(dir).Name;
-        foreach (var path in Directory.EnumerateFiles(dir, "*.eml", SearchOption.TopDirectoryOnly).OrderBy(p => p, StringComparer.Ordinal))
+        foreach (var entry in FileScan.Files(dir, "*.eml", recurse: false, ct))
         {
             ct.ThrowIfCancellationRequested();
+            if (entry.Error is not null)
+            {
+                yield return Outcome<QueueMessage>.Failure(entry.Error);
+                continue;
+            }
+
+            if (entry.Warning is not null)
+            {
+                // A FIFO named *.eml would block the listing forever.
+                yield return Outcome<QueueMessage>.Warn(entry.Warning);
+                continue;
+            }
+
+            var path = entry.Path;
             QueueMessage? m = null;
             string? problem = null;
             try
@@ -223,8 +237,15 @@ public static class SpoolQueue
             var value = new StringBuilder();
             string? line;
             var lines = 0;
-            while ((line = r.ReadLine()) is not null && lines++ < 10000)
+            // A header line over 1 Mi characters (a 300 MB "line") is skipped, not kept: memory stays bounded.
+            var bounded = new BoundedLineReader(r, 1 << 20);
+            while ((line = bounded.ReadLine()) is not null && lines++ < 10000)
             {
+                if (bounded.LastLineTooLong)
+                {
+                    continue;
+                }
+
                 if (line.Length == 0)
                 {
                     break;

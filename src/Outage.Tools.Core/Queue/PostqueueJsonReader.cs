@@ -25,10 +25,20 @@ public static class PostqueueJsonReader
 
         var lineNumber = 0L;
         var cache = new StringCache();
+        // No line is kept longer than MaxLineLength: a 300 MB line is a located error, not gigabytes of strings.
+        var lines = new BoundedLineReader(reader, MaxLineLength);
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
             lineNumber++;
+            if (lines.LastLineTooLong)
+            {
+                yield return Outcome<QueueMessage>.Failure(new ItemError(ErrorIds.QueueJsonInvalid, OutageErrorCategory.ParserError,
+                    $"Line {lineNumber} of {origin} is longer than {MaxLineLength} characters and was skipped.", $"{origin}:{lineNumber}",
+                    "The rest of the stream was read; check that the file is complete 'postqueue -j' output."));
+                continue;
+            }
+
             if ((lineNumber & 0x3FF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -67,6 +77,9 @@ public static class PostqueueJsonReader
         }
     }
 
+    /// <summary>The longest line read (4 Mi characters: a message with tens of thousands of recipients fits).</summary>
+    public const int MaxLineLength = 4 << 20;
+
     /// <summary>Repeated values (queue names, senders, delay reasons) are shared between messages, not re-allocated.</summary>
     internal sealed class StringCache
     {
@@ -98,6 +111,12 @@ public static class PostqueueJsonReader
                         break;
                     case "arrival_time":
                         var t = c.ReadInt64();
+                        // DateTimeOffset holds years 1-9999: epoch seconds -62135596800 … 253402300799.
+                        if (t < -62135596800L || t > 253402300799L)
+                        {
+                            throw new FormatException($"arrival_time {t} is not a time in epoch seconds");
+                        }
+
                         m.ArrivalTime = DateTimeOffset.FromUnixTimeSeconds(t);
                         break;
                     case "message_size":

@@ -241,6 +241,8 @@ public static class QueueActions
             Directory.CreateDirectory(directory);
         }
 
+        // Names given in this run: a second message with the same Message-ID gets "-2", never the first one's file.
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var m in messages)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -278,13 +280,14 @@ public static class QueueActions
             else
             {
                 var messageId = naming == QueueExportName.MessageId ? m.InternetMessageId ?? HeaderValue(bytes, "Message-ID") : null;
-                var name = !string.IsNullOrEmpty(messageId) ? messageId!.Trim().Trim('<', '>') : m.Id;
-                foreach (var c in Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\', ':' }))
+                var name = FileName(!string.IsNullOrEmpty(messageId) ? messageId!.Trim().Trim('<', '>') : m.Id);
+                var unique = name;
+                for (var n = 2; !used.Add(unique); n++)
                 {
-                    name = name.Replace(c, '_');
+                    unique = name + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                var path = Path.Combine(directory, name + ".eml");
+                var path = Path.Combine(directory, unique + ".eml");
                 if (File.Exists(path) && !overwrite)
                 {
                     yield return Outcome<QueueExportResult>.Failure(new ItemError(ErrorIds.InvalidArgument, OutageErrorCategory.ResourceExists,
@@ -292,12 +295,64 @@ public static class QueueActions
                     continue;
                 }
 
-                File.WriteAllBytes(path, bytes.ToArray());
+                string? failed = null;
+                try
+                {
+                    File.WriteAllBytes(path, bytes.ToArray());
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    failed = ex.Message;
+                }
+
+                if (failed is not null)
+                {
+                    yield return Outcome<QueueExportResult>.Failure(new ItemError(ErrorIds.QueueExportWriteFailed, OutageErrorCategory.WriteError,
+                        $"{m.ContentName} cannot be written to '{path}': {failed}", path, "Check the folder is writable; the other messages were exported."));
+                    continue;
+                }
+
                 result.Path = path;
             }
 
             yield return Outcome<QueueExportResult>.Success(result);
         }
+    }
+
+    /// <summary>
+    /// A file name from a Message-ID or queue id: characters no file system takes (and control characters)
+    /// become '_', a name of only dots is prefixed, and a name over 120 characters (file names are at most 255
+    /// bytes; a Message-ID may be 300 characters) keeps its start plus a hash of the whole, so it stays unique.
+    /// </summary>
+    internal static string FileName(string id)
+    {
+        var sb = new System.Text.StringBuilder(id.Length);
+        var invalid = Path.GetInvalidFileNameChars();
+        foreach (var c in id)
+        {
+            sb.Append(c < 0x20 || c == 0x7F || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || Array.IndexOf(invalid, c) >= 0 ? '_' : c);
+        }
+
+        var name = sb.ToString();
+        if (name.Length == 0 || name.Trim('.').Length == 0)
+        {
+            name = "_" + name;
+        }
+
+        if (name.Length > 120 || System.Text.Encoding.UTF8.GetByteCount(name) > 200)
+        {
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(id));
+            var keep = Math.Min(100, name.Length);
+            while (keep > 0 && (System.Text.Encoding.UTF8.GetByteCount(name.Substring(0, keep)) > 180 || char.IsHighSurrogate(name[keep - 1])))
+            {
+                keep--;
+            }
+
+            name = name.Substring(0, keep) + "-" + BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant();
+        }
+
+        return name;
     }
 }
 

@@ -359,6 +359,8 @@ public static class QueueOperations
     /// <summary>qshape's headings: 5 10 20 ... 1280 1280+ (linear: 5 10 15 ... 45 45+).</summary>
     public static IReadOnlyList<string> Labels(QueueShapeOptions options)
     {
+        // Range-checked before anything is allocated: --bucket-count 100000000 is an error, not 11 GB of labels.
+        (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         var labels = new List<string>();
         long t = options.BucketMinutes;
         for (var i = 1; i <= options.BucketCount; i++)

@@ -82,15 +82,25 @@ internal static class QueueText
             return false;
         }
 
+        long unit;
         switch (text[text.Length - 1])
         {
-            case 's': age = TimeSpan.FromSeconds(n); return true;
-            case 'm': age = TimeSpan.FromMinutes(n); return true;
-            case 'h': age = TimeSpan.FromHours(n); return true;
-            case 'd': age = TimeSpan.FromDays(n); return true;
-            case 'w': age = TimeSpan.FromDays(7 * n); return true;
+            case 's': unit = 1; break;
+            case 'm': unit = 60; break;
+            case 'h': unit = 3600; break;
+            case 'd': unit = 86400; break;
+            case 'w': unit = 7 * 86400; break;
             default: return false;
         }
+
+        // An age beyond what a TimeSpan holds (9999999999d) is not an age: refused, not an overflow.
+        if (n > (long)TimeSpan.MaxValue.TotalSeconds / unit)
+        {
+            return false;
+        }
+
+        age = TimeSpan.FromSeconds(n * unit);
+        return true;
     }
 
     /// <summary>Exim sizes: bytes, or <c>2.9K</c>, <c>15K</c>, <c>1.2M</c> (1024-based, as exim prints them).</summary>

@@ -21,12 +21,15 @@ public sealed class OutageReport
             .Select(g => g.OrderBy(r => r.Timestamp).Last())
             .OrderBy(r => r.Area).ThenByDescending(r => r.Status).ThenBy(r => r.Target, StringComparer.Ordinal).ThenBy(r => r.Check, StringComparer.Ordinal)
             .ToList();
-        // Backlog series: every queue-size value and every trend point it carries, per host and queue.
+        // Backlog series: every queue-size value and every trend point it carries, per host and queue. A queue-size
+        // result without a value (another tool's, a hand edit) draws nothing: no empty series.
         Backlog = all.Where(r => r.Area == CheckArea.Queue && r.Check == "queue-size")
             .GroupBy(r => r.ComputerName + " " + r.Target, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<(DateTimeOffset Time, double Count)>)g
+            .Select(g => (g.Key, Points: (IReadOnlyList<(DateTimeOffset Time, double Count)>)g
                 .SelectMany(r => r.Trend.Select(p => (p.Time, p.Value)).Concat(r.Value.HasValue ? new[] { (r.Timestamp, r.Value.Value) } : Array.Empty<(DateTimeOffset, double)>()))
-                .GroupBy(p => p.Item1).Select(x => (x.Key, x.Last().Item2)).OrderBy(p => p.Key).ToList(), StringComparer.Ordinal);
+                .GroupBy(p => p.Item1).Select(x => (x.Key, x.Last().Item2)).OrderBy(p => p.Key).ToList()))
+            .Where(s => s.Points.Count > 0)
+            .ToDictionary(s => s.Key, s => s.Points, StringComparer.Ordinal);
     }
 
     public string Title { get; }

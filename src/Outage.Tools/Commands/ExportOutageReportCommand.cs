@@ -71,11 +71,12 @@ public sealed class ExportOutageReportCommand : OutageCmdlet
     {
         foreach (var item in InputObject ?? Array.Empty<PSObject>())
         {
-            var result = item?.BaseObject as OutageCheckResult ?? OutageCheckResultReader.FromProperties(name => Property(item, name));
+            string? problem = null;
+            var result = item?.BaseObject as OutageCheckResult ?? OutageCheckResultReader.FromProperties(name => Property(item, name), out problem);
             if (result is null)
             {
                 WriteItemError(new ItemError(ErrorIds.ReportInputInvalid, OutageErrorCategory.InvalidType,
-                    $"The input object '{item}' is not an outage check result (it needs Area, Check and Status).", item,
+                    $"The input object '{item}' is not an outage check result (it needs Area, Check and Status): {problem}.", item,
                     "Pipe the output of Invoke-OutageCheck into Export-OutageReport."));
                 continue;
             }

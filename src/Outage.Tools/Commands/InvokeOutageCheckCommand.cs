@@ -129,7 +129,7 @@ public sealed class InvokeOutageCheckCommand : OutageCmdlet
         {
             if (Threshold is not null)
             {
-                configuration.Thresholds.Apply(Threshold.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => (object?)e.Value, StringComparer.OrdinalIgnoreCase));
+                configuration.Thresholds.Apply(Threshold.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => (object?)(e.Value is PSObject wrapped ? wrapped.BaseObject : e.Value), StringComparer.OrdinalIgnoreCase));
             }
         }
         catch (FormatException ex)

@@ -76,6 +76,15 @@ public sealed class MailDomainCheckTests
     }
 
     [Fact]
+    public void Include_loop_is_a_permerror_not_a_pass()
+    {
+        var r = Check("loop.mail.test");
+        Assert.Equal(DnsCheckStatus.Fail, r["spf-lookup-limit"].Status);
+        Assert.Contains("loop loop.mail.test → loopb.mail.test → loop.mail.test", r["spf-lookup-limit"].Summary, StringComparison.Ordinal);
+        Assert.Contains("permerror", r["spf-lookup-limit"].Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Three_void_lookups_fail_and_p_none_warns()
     {
         var r = Check("voids.mail.test");

@@ -87,6 +87,15 @@ public sealed class ExchangeFrontEnd : IAsyncLifetime
         app.MapGet("/winauth/owa/", (HttpContext c) => Challenge(c, "Negotiate", "NTLM", "Basic realm=\"mail.contoso.test\""));
         app.MapGet("/bearer/owa/", (HttpContext c) => Challenge(c, "Bearer authorization_uri=\"https://login.idp.test/\", Basic realm=\"\""));
         app.MapGet("/plain/", () => Results.Content("<html>It works!</html>", "text/html"));
+        // Sign-in forms written the other valid ways (single quotes, bare values, spaces, case, entities), and a
+        // page whose only "password" is in a script; a logon.aspx without any form; redirects to file: / javascript:.
+        app.MapGet("/single/owa/", () => Results.Content("<FORM method=post><INPUT TYPE='password' name=p></FORM>", "text/html"));
+        app.MapGet("/bare/owa/", () => Results.Content("<form><input name=p type = password ></form>", "text/html"));
+        app.MapGet("/entity/owa/", () => Results.Content("<form><input type=\"pass&#119;ord\" name=p></form>", "text/html"));
+        app.MapGet("/script/owa/", () => Results.Content("<script>var x = '<input type=\"password\">';</script><p>type=password</p>", "text/html"));
+        app.MapGet("/bare/owa/auth/logon.aspx", () => Results.Content("<html><body>Loading…</body></html>", "text/html"));
+        app.MapGet("/tofile/owa/", (HttpContext c) => Redirect(c, "file:///etc/passwd"));
+        app.MapGet("/tojs/owa/", (HttpContext c) => Redirect(c, "javascript:alert(1)"));
         app.MapGet("/err500/owa/", () => Results.StatusCode(500));
         app.MapGet("/busy/owa/", (HttpContext c) =>
         {

@@ -151,6 +151,37 @@ public sealed class HttpEndpointProbeTests : IClassFixture<ExchangeFrontEnd>
         Assert.Equal("UnexpectedContent", r.Outcome);
     }
 
+    [Theory]
+    [InlineData("/single/owa/")]
+    [InlineData("/bare/owa/")]
+    [InlineData("/entity/owa/")]
+    [InlineData("/bare/owa/auth/logon.aspx")]
+    public void Sign_in_form_is_found_under_the_HTML_attribute_rules_or_by_the_final_url(string path)
+    {
+        var r = Owa(_fe.Url("mail.contoso.test", path));
+        Assert.Equal(ProbeStatus.Pass, r.Status);
+        Assert.Equal("LoginForm", r.Outcome);
+    }
+
+    [Fact]
+    public void Password_text_in_a_script_or_in_page_text_is_not_a_sign_in_form()
+    {
+        var r = Owa(_fe.Url("mail.contoso.test", "/script/owa/"));
+        Assert.Equal("UnexpectedContent", r.Outcome);
+    }
+
+    [Theory]
+    [InlineData("/tofile/owa/", "file:///etc/passwd")]
+    [InlineData("/tojs/owa/", "javascript:alert(1)")]
+    public void Redirect_to_a_non_http_scheme_is_reported_as_such_not_as_too_many_redirects(string path, string location)
+    {
+        var r = Owa(_fe.Url("mail.contoso.test", path));
+        Assert.Equal(ProbeStatus.Fail, r.Status);
+        Assert.Equal("RedirectRefused", r.Outcome);
+        Assert.Contains(location, r.Summary, StringComparison.Ordinal);
+        Assert.Single(r.Hops);
+    }
+
     [Fact]
     public void Chunked_body_is_read()
     {

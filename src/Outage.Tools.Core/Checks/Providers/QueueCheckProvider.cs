@@ -170,7 +170,7 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
             var dir = Path.GetDirectoryName(spec.Path)!;
             var pattern = new Wildcard(Path.GetFileName(spec.Path));
             var files = Directory.Exists(dir)
-                ? Directory.EnumerateFiles(dir).Where(f => pattern.IsMatch(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal).ToList()
+                ? Directory.EnumerateFiles(dir).Where(f => pattern.IsMatch(Path.GetFileName(f)) && FileScan.IsRegularFile(f, out _)).OrderBy(f => f, StringComparer.Ordinal).ToList()
                 : new List<string>();
             if (files.Count == 0)
             {

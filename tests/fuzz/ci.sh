@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Bounded coverage-guided fuzzing for CI (SharpFuzz + AFL++), then a replay of every committed crash input.
 #
-#   bash tests/fuzz/ci.sh                 # every target, FUZZ_SECONDS (default 25) each, then the regressions
+#   bash tests/fuzz/ci.sh                 # the regressions, then every target FUZZ_SECONDS (default 20) each
 #   FUZZ_SECONDS=600 bash tests/fuzz/ci.sh mime dns   # longer, selected targets
 #   FUZZ_SECONDS=0 bash tests/fuzz/ci.sh  # replay the regressions only
+#   FUZZ_EXECS=1000000 FUZZ_SECONDS=7200 bash tests/fuzz/ci.sh dns  # stop at ~1M executions (afl-fuzz -E)
 #
 # Needs afl-fuzz (Debian afl++, tests/peers/apt-packages.txt) and the SharpFuzz instrumenter (a dotnet tool,
 # installed into tests/.work/fuzz/tools on first use). Work files go to tests/.work/fuzz (ignored by git);
@@ -14,7 +15,7 @@ set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="${FUZZ_WORK:-$root/tests/.work/fuzz}"
-seconds="${FUZZ_SECONDS:-25}"
+seconds="${FUZZ_SECONDS:-20}"
 nice_level="${FUZZ_NICE:-15}"
 passed=0
 failed=0

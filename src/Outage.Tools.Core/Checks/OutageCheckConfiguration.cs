@@ -184,6 +184,21 @@ public sealed class OutageCheckConfiguration
     private static IEnumerable<string> Strings(IDictionary<string, object?> table, string key) =>
         Items(Get(table, key)).Select(v => v as string ?? throw new FormatException($"{key} must hold strings"));
 
-    private static string Anchor(string path, string baseDirectory) =>
-        System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
+    /// <summary>A path relative to the configuration file's folder; a path no file system accepts (NUL, ...) is a FormatException naming it.</summary>
+    private static string Anchor(string path, string baseDirectory)
+    {
+        if (path.IndexOf('\0') >= 0)
+        {
+            throw new FormatException($"the path '{path.Replace("\0", "\\0")}' contains a NUL character");
+        }
+
+        try
+        {
+            return System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
+        }
+        catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is System.IO.PathTooLongException)
+        {
+            throw new FormatException($"the path '{path}' is not a valid path: {ex.Message}", ex);
+        }
+    }
 }

@@ -67,7 +67,7 @@ public static class AutodiscoverProbe
 
         var result = run.Finish();
         result.TotalMs = ProbeConnection.Ms(watch);
-        return Outcome<AutodiscoverResult>.Success(result);
+        return Outcome<AutodiscoverResult>.Success(SecretRedaction.Scrub(result, request.Credential));
     }
 
     internal static string RequestXml(string address) =>

@@ -98,7 +98,7 @@ public static class HttpEndpointProbe
         try
         {
             var result = await ProbeUriAsync(target, uri, check, options, cancellationToken).ConfigureAwait(false);
-            return Outcome<HttpEndpointResult>.Success(result);
+            return Outcome<HttpEndpointResult>.Success(SecretRedaction.Scrub(result, options.Credential));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

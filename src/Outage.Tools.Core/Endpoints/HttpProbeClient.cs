@@ -92,49 +92,7 @@ internal static class HttpProbeClient
             }
 
             await connection.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            var reader = new LineReader(connection.Stream);
-            var statusLine = await reader.ReadLineAsync(MaxLine, cancellationToken).ConfigureAwait(false);
-            hop.Timings.FirstByteMs = ProbeConnection.Ms(watch);
-            if (statusLine is null)
-            {
-                throw new ProbeFailure("FirstByte", "ProtocolError", "The server closed the connection without answering.");
-            }
-
-            ParseStatusLine(statusLine, hop);
-            var headers = new HttpHeaderList();
-            var headerBytes = statusLine.Length;
-            while (true)
-            {
-                var line = await reader.ReadLineAsync(MaxLine, cancellationToken).ConfigureAwait(false);
-                if (line is null)
-                {
-                    throw new ProbeFailure("FirstByte", "ProtocolError", "The connection closed in the middle of the response headers.");
-                }
-
-                if (line.Length == 0)
-                {
-                    break;
-                }
-
-                headerBytes += line.Length;
-                if (headerBytes > MaxHeaderBytes)
-                {
-                    throw new ProbeFailure("FirstByte", "ProtocolError", $"The response headers exceed {MaxHeaderBytes / 1024} KB.");
-                }
-
-                var colon = line.IndexOf(':');
-                if (colon > 0)
-                {
-                    headers.Add(line.Substring(0, colon).Trim(), line.Substring(colon + 1).Trim());
-                }
-            }
-
-            ApplyHeaders(hop, headers, request.Uri);
-            phase = "Body";
-            if (request.Method != "HEAD" && hop.StatusCode != 204 && hop.StatusCode != 304 && hop.StatusCode >= 200)
-            {
-                hop.Body = await ReadBodyAsync(reader, headers, cancellationToken).ConfigureAwait(false);
-            }
+            await ReadResponseAsync(connection.Stream, hop, request.Method, request.Uri, watch, cancellationToken).ConfigureAwait(false);
         }
         catch (ProbeFailure failure)
         {
@@ -168,6 +126,70 @@ internal static class HttpProbeClient
         }
 
         return hop;
+    }
+
+    /// <summary>
+    /// Reads one HTTP/1.1 response (RFC 9112 §2-§7: status line, header fields, body by chunked coding,
+    /// Content-Length or close) from <paramref name="stream"/> into <paramref name="hop"/>, within the caps
+    /// (MaxLine, MaxHeaderBytes, MaxBody). Throws <see cref="ProbeFailure"/> for a response it cannot read.
+    /// </summary>
+    internal static async Task ReadResponseAsync(Stream stream, HttpHop hop, string method, Uri uri, Stopwatch? watch,
+        CancellationToken cancellationToken)
+    {
+        var reader = new LineReader(stream);
+        var statusLine = await reader.ReadLineAsync(MaxLine, cancellationToken).ConfigureAwait(false);
+        if (watch is not null)
+        {
+            hop.Timings.FirstByteMs = ProbeConnection.Ms(watch);
+        }
+
+        if (statusLine is null)
+        {
+            throw new ProbeFailure("FirstByte", "ProtocolError", "The server closed the connection without answering.");
+        }
+
+        ParseStatusLine(statusLine, hop);
+        var headers = new HttpHeaderList();
+        var headerBytes = statusLine.Length;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(MaxLine, cancellationToken).ConfigureAwait(false);
+            if (line is null)
+            {
+                throw new ProbeFailure("FirstByte", "ProtocolError", "The connection closed in the middle of the response headers.");
+            }
+
+            if (line.Length == 0)
+            {
+                break;
+            }
+
+            headerBytes += line.Length;
+            if (headerBytes > MaxHeaderBytes)
+            {
+                throw new ProbeFailure("FirstByte", "ProtocolError", $"The response headers exceed {MaxHeaderBytes / 1024} KB.");
+            }
+
+            var colon = line.IndexOf(':');
+            if (colon > 0)
+            {
+                headers.Add(line.Substring(0, colon).Trim(), line.Substring(colon + 1).Trim());
+            }
+        }
+
+        ApplyHeaders(hop, headers, uri);
+        if (method != "HEAD" && hop.StatusCode != 204 && hop.StatusCode != 304 && hop.StatusCode >= 200)
+        {
+            try
+            {
+                hop.Body = await ReadBodyAsync(reader, headers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when ((ex is IOException || ex is SocketException || ex is ObjectDisposedException) &&
+                                       !cancellationToken.IsCancellationRequested)
+            {
+                throw new ProbeFailure("Body", "ProtocolError", "The connection broke while reading the response body: " + ex.Message, ex);
+            }
+        }
     }
 
     /// <summary>The probe's time ran out (or the caller stopped): the phase is the first one not completed.</summary>

@@ -168,7 +168,7 @@ public static class SmtpProbe
         return Outcome<SmtpEndpointResult>.Success(result);
     }
 
-    private sealed class Session : IDisposable
+    internal sealed class Session : IDisposable
     {
         private readonly SmtpEndpointResult _r;
         private readonly SmtpEndpointRequest _q;
@@ -437,7 +437,14 @@ public static class SmtpProbe
             }
         }
 
-        private async Task<SmtpReply> ReadReplyAsync(string phase, CancellationToken ct)
+        private Task<SmtpReply> ReadReplyAsync(string phase, CancellationToken ct) => ReadReplyAsync(_reader!, phase, Transcript, ct);
+
+        /// <summary>
+        /// Reads one SMTP reply (RFC 5321 §4.2: lines "code-text" ending with "code SP text" or "code"), within
+        /// MaxLine, MaxReplyLines and MaxReplyBytes; at most 30 lines of it go to the transcript. Throws
+        /// <see cref="ProbeFailure"/> for a reply that is not SMTP, does not end or is cut.
+        /// </summary>
+        internal static async Task<SmtpReply> ReadReplyAsync(LineReader reader, string phase, List<string> transcript, CancellationToken ct)
         {
             var lines = new List<string>();
             var bytes = 0;
@@ -447,7 +454,7 @@ public static class SmtpProbe
                 string? line;
                 try
                 {
-                    line = await _reader!.ReadLineAsync(MaxLine, ct).ConfigureAwait(false);
+                    line = await reader.ReadLineAsync(MaxLine, ct).ConfigureAwait(false);
                 }
                 catch (ProbeFailure failure)
                 {
@@ -462,9 +469,9 @@ public static class SmtpProbe
                 }
 
                 bytes += line.Length + 2;
-                if (Transcript.Count < 400 && lines.Count < 30)
+                if (transcript.Count < 400 && lines.Count < 30)
                 {
-                    Transcript.Add("S: " + HttpProbeClient.Printable(line, 300));
+                    transcript.Add("S: " + HttpProbeClient.Printable(line, 300));
                 }
 
                 if (line.Length < 3 || !int.TryParse(line.Substring(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var lineCode) ||
@@ -499,7 +506,7 @@ public static class SmtpProbe
         public void Dispose() => _connection?.Dispose();
     }
 
-    private sealed class SmtpReply
+    internal sealed class SmtpReply
     {
         public SmtpReply(int code, List<string> lines)
         {

@@ -29,7 +29,7 @@ public static class ReportText
                 case '"': sb.Append("&quot;"); break;
                 case '\'': sb.Append("&#39;"); break;
                 default:
-                    if (c < 0x20 && c != '\n' && c != '\t')
+                    if ((c < 0x20 && c != '\n' && c != '\t') || IsInvisibleControl(c))
                     {
                         sb.Append("&#xFFFD;");
                     }
@@ -68,7 +68,11 @@ public static class ReportText
                     sb.Append('\\').Append(c);
                     break;
                 default:
-                    if (c >= 0x20)
+                    if (IsInvisibleControl(c))
+                    {
+                        sb.Append('\uFFFD');
+                    }
+                    else if (c >= 0x20)
                     {
                         sb.Append(c);
                     }
@@ -79,6 +83,19 @@ public static class ReportText
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// DEL, the C1 controls (U+0080-U+009F: U+009B is a one-character CSI to a terminal) and the Unicode
+    /// bidirectional controls (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: they reorder the text a reader sees,
+    /// Unicode TR #9) — never rendered from attacker-controlled text; shown as U+FFFD instead.
+    /// </summary>
+    public static bool IsInvisibleControl(char c) =>
+        (c >= 0x7f && c <= 0x9f) || c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') ||
+        (c >= '\u2066' && c <= '\u2069');
+
+    /// <summary>A Prometheus sample value (text exposition format 0.0.4): a Go float, with NaN, +Inf and -Inf spelt as Prometheus reads them.</summary>
+    public static string PrometheusValue(double v) =>
+        double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "+Inf" : double.IsNegativeInfinity(v) ? "-Inf" : v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A Prometheus label value (exposition format: backslash, double quote and newline escaped).</summary>
     public static string PrometheusLabel(string? s) =>

@@ -149,7 +149,7 @@ public static class ReportWriter
             {
                 sb.Append(name).Append("{area=\"").Append(r.Area).Append("\",target=\"").Append(ReportText.PrometheusLabel(r.Target))
                     .Append("\",check=\"").Append(ReportText.PrometheusLabel(r.Check)).Append("\",host=\"").Append(ReportText.PrometheusLabel(r.ComputerName))
-                    .Append("\"} ").Append(v!.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                    .Append("\"} ").Append(ReportText.PrometheusValue(v!.Value)).Append('\n');
             }
         }
 

@@ -164,10 +164,13 @@ public sealed class MailQueueSummary
     /// <summary>Messages per state, e.g. Deferred=200, Hold=3.</summary>
     public IReadOnlyDictionary<string, long> States { get; set; } = new Dictionary<string, long>();
 
-    /// <summary>The five recipient domains with most recipients, "domain (count)".</summary>
+    /// <summary>The five recipient domains with most undelivered recipients, "domain (N recipients)" (Exchange: "(N messages)").</summary>
     public IReadOnlyList<string> TopDestinations { get; set; } = Array.Empty<string>();
 
-    /// <summary>The five most frequent delay reasons, "reason (count)".</summary>
+    /// <summary>
+    /// The five most frequent delay reasons, "reason (N recipients)" (Exchange: "(N messages)"); a reason wrapped in
+    /// "delivery temporarily suspended: " counts as the reason itself.
+    /// </summary>
     public IReadOnlyList<string> TopReasons { get; set; } = Array.Empty<string>();
 
     /// <summary>Exchange DeliveryType, NextHopDomain, Status, Velocity, IncomingRate, OutgoingRate when known.</summary>

@@ -28,7 +28,7 @@ public sealed class LivePostfixOutageFixture : IDisposable
 
     public QueueSourceOptions Source => new() { Kind = QueueSourceKind.Postfix, ConfigDirectory = Postfix.ConfigDirectory };
 
-    /// <summary>Sends <paramref name="count"/> messages numbered from <paramref name="first"/>; every 8th is poison.</summary>
+    /// <summary>Sends <paramref name="count"/> messages numbered from <paramref name="first"/>; every 8th is poison, and every 5th has a line too long.</summary>
     public void Send(int first, int count)
     {
         var messages = new List<(string, string[], byte[])>();
@@ -45,6 +45,12 @@ public sealed class LivePostfixOutageFixture : IDisposable
             }
             else
             {
+                // Every fifth has a 5,000-octet line: CONT records in the queue file, and malformed (RFC 5322 section 2.1.1: at most 998).
+                if (i % 5 == 0)
+                {
+                    PoisonMessageIds.Add(id);
+                }
+
                 body = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n" + (i % 5 == 0 ? new string('y', 5000) + "\r\n" : string.Empty) + ".dot line\r\nhello\r\n";
             }
 

@@ -51,6 +51,7 @@ public static class EximQueue
     {
         var spool = new EximSpool(tool, options.EximConfig);
         Func<QueueMessage, CancellationToken, Stream> open = options.ContentFromTool ? OpenContentWithTool : spool.Open;
+        var hops = new EximNextHops(tool, options.EximConfig);
         using (p)
         {
             foreach (var o in EximListingReader.Read(p.OutputText, "exim -bpr", QueueSourceKind.Exim, computer, now, ct))
@@ -60,6 +61,12 @@ public static class EximQueue
                     o.Value!.InstanceTool = tool;
                     o.Value.InstanceConfig = options.EximConfig;
                     o.Value.ContentOpener = open;
+                    o.Value.NextHop = null;
+                    foreach (var r in o.Value.Recipients.Where(r => !r.Delivered))
+                    {
+                        r.NextHop = hops.Of(r.Address, ct);
+                        o.Value.NextHop ??= r.NextHop;
+                    }
                 }
 
                 yield return o;

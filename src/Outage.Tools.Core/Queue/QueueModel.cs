@@ -51,6 +51,12 @@ public sealed class QueueRecipient
     /// <summary>Exim lists delivered recipients with a <c>D</c> (exim -bp); they no longer count as queued.</summary>
     public bool Delivered { get; }
 
+    /// <summary>
+    /// Where this recipient goes next, as the live MTA resolves it (Postfix: transport_maps, relayhost, the
+    /// domain; Exim: exim -bt), "local", or "Unknown"; null when the source cannot say (saved listings).
+    /// </summary>
+    public string? NextHop { get; internal set; }
+
     public override string ToString() => Address;
 }
 
@@ -96,7 +102,11 @@ public sealed class QueueMessage : IMessageContent
     /// <summary>The first delay reason or the Exchange LastError.</summary>
     public string? LastError { get; set; }
 
-    /// <summary>The next hop (Exchange NextHopDomain; else the first undelivered recipient's domain).</summary>
+    /// <summary>
+    /// The next hop: live Postfix / Exim the first undelivered recipient's resolved next hop (see
+    /// <see cref="QueueRecipient.NextHop"/>); Exchange NextHopDomain; saved listings and spool folders the first
+    /// recipient's domain.
+    /// </summary>
     public string? NextHop { get; set; }
 
     public string? Subject { get; set; }

@@ -290,7 +290,7 @@ public static class QueueOperations
                         var key = options.GroupBy switch
                         {
                             QueueShapeGroupBy.Reason => QueueText.NormalizeReason(r.DelayReason ?? m.LastError ?? "(none)"),
-                            QueueShapeGroupBy.NextHop => m.NextHop ?? QueueText.QshapeKey(r.Address),
+                            QueueShapeGroupBy.NextHop => r.NextHop ?? m.NextHop ?? QueueText.QshapeKey(r.Address),
                             _ => QueueText.QshapeKey(r.Address),
                         };
                         Count(rows, total, key, b, bnum);

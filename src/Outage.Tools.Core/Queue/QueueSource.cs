@@ -211,6 +211,7 @@ public static class PostfixQueue
         // One spool per listing: the queue directory is asked once and its files indexed once, on first content read.
         var spool = new PostfixSpool(options.ConfigDirectory);
         Func<QueueMessage, CancellationToken, Stream> open = options.ContentFromTool ? OpenContentWithPostcat : spool.Open;
+        PostfixNextHops? hops = null;
         using (p)
         {
             foreach (var o in PostqueueJsonReader.Read(p.OutputText, "postqueue -j", QueueSourceKind.Postfix, computer, now, ct))
@@ -219,6 +220,24 @@ public static class PostfixQueue
                 {
                     o.Value!.InstanceConfig = options.ConfigDirectory;
                     o.Value.ContentOpener = open;
+                    if (hops is null)
+                    {
+                        try
+                        {
+                            hops = PostfixNextHops.Read(options.ConfigDirectory, ct);
+                        }
+                        catch (OutageException)
+                        {
+                            hops = new PostfixNextHops(PostfixConfig.FromValues(new Dictionary<string, string> { ["sender_dependent_relayhost_maps"] = "unreadable" }), _ => null);
+                        }
+                    }
+
+                    o.Value.NextHop = null;
+                    foreach (var r in o.Value.Recipients)
+                    {
+                        r.NextHop = hops.Of(r.Address);
+                        o.Value.NextHop ??= r.NextHop;
+                    }
                 }
 
                 yield return o;

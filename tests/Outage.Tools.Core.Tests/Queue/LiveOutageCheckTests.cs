@@ -132,4 +132,28 @@ public sealed class LiveOutageCheckTests : IClassFixture<LivePostfixOutageFixtur
             Environment.SetEnvironmentVariable("PATH", before);
         }
     }
+
+    [Fact]
+    public void Postfix_next_hop_is_the_relayhost_postconf_resolves_for_every_recipient()
+    {
+        var relayhost = _postfix.Postfix.Run("/usr/sbin/postconf", "-c", _postfix.Postfix.ConfigDirectory, "-h", "-x", "relayhost").Trim();
+        Assert.StartsWith("[127.0.0.1]:", relayhost, StringComparison.Ordinal);
+        var messages = _postfix.List();
+        Assert.All(messages, m => Assert.Equal(relayhost, m.NextHop));
+        Assert.All(messages.SelectMany(m => m.Recipients), r => Assert.Equal(relayhost, r.NextHop));
+        // Grouped by next hop, every recipient (not every message) counts once, all under the relayhost.
+        var rows = QueueOperations.Shape(QueueSource.ReadMessages(_postfix.Source), new QueueShapeOptions { GroupBy = QueueShapeGroupBy.NextHop })
+            .Select(o => o.Value!).ToList();
+        var row = Assert.Single(rows, r => !r.IsTotal);
+        Assert.Equal(relayhost, row.Name);
+        Assert.Equal(messages.Sum(m => m.Recipients.Count), row.Total);
+    }
+
+    [Fact]
+    public void Exim_next_hop_is_the_host_its_router_chooses()
+    {
+        var messages = QueueSource.ReadMessages(_exim.Source).Select(o => o.Value!).ToList();
+        // The fixture's manualroute router sends everything to 127.0.0.3 port 2599 (exim -bt shows the same).
+        Assert.All(messages, m => Assert.Equal("[127.0.0.3]:2599", m.NextHop));
+    }
 }

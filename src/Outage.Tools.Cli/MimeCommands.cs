@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
+using Outage.Tools.Core;
 using Outage.Tools.Core.Mime;
+using Outage.Tools.Core.Queue;
 using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Cli;
@@ -23,9 +25,14 @@ public static class MimeCommands
     {
         var paths = new Argument<string[]>("path")
         {
-            Description = "Message files, mbox files (with --mbox) or folders.",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "Message files, mbox files (with --mbox) or folders (or none, with --postfix / --exim).",
+            Arity = ArgumentArity.ZeroOrMore,
         };
+        var postfix = new Option<bool>("--postfix") { Description = "Lint every message of the live Postfix queue (its queue files; postcat as the fallback)." };
+        var configDir = new Option<string?>("--config-dir") { Description = "Postfix configuration directory (postqueue -c DIR); implies --postfix." };
+        var exim = new Option<bool>("--exim") { Description = "Lint every message of the live Exim queue (its -H/-D spool files; exim -Mvh/-Mvb as the fallback)." };
+        var eximPath = new Option<string?>("--exim-path") { Description = "The exim binary (default exim, then exim4); implies --exim." };
+        var eximConfig = new Option<string?>("--exim-config") { Description = "Exim configuration file (exim -C FILE); implies --exim." };
         var recurse = new Option<bool>("--recurse", "-r") { Description = "Check the files of sub-folders too." };
         var mbox = new Option<bool>("--mbox") { Description = "Each file is an mbox: one report per message." };
         var rule = new Option<string[]>("--rule") { Description = "Only these rule ids (wildcards allowed); repeatable.", AllowMultipleArgumentsPerToken = false };
@@ -43,7 +50,7 @@ public static class MimeCommands
         var format = CliIO.FormatOption();
         var command = new Command("lint", "Check messages for MIME and RFC 5322 malformations (like Test-MimeMessage). Exit code 1 when any message has an Error finding.")
         {
-            paths, recurse, mbox, rule, exclude, minimum, throttle, format,
+            paths, recurse, mbox, rule, exclude, minimum, throttle, format, postfix, configDir, exim, eximPath, eximConfig,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +66,23 @@ public static class MimeCommands
                 request.Inputs.Add(MimeInput.FromPath(p));
             }
 
+            var queues = new List<QueueSourceOptions>();
+            if (parse.GetValue(postfix) || parse.GetValue(configDir) is not null)
+            {
+                queues.Add(new QueueSourceOptions { Kind = QueueSourceKind.Postfix, ConfigDirectory = parse.GetValue(configDir) });
+            }
+
+            if (parse.GetValue(exim) || parse.GetValue(eximPath) is not null || parse.GetValue(eximConfig) is not null)
+            {
+                queues.Add(new QueueSourceOptions { Kind = QueueSourceKind.Exim, EximPath = parse.GetValue(eximPath), EximConfig = parse.GetValue(eximConfig) });
+            }
+
+            if (request.Inputs.Count == 0 && queues.Count == 0)
+            {
+                throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument, "Nothing to lint: give message paths, --postfix or --exim.", null,
+                    "Give files or folders, or --postfix [--config-dir DIR] / --exim [--exim-config FILE] to lint a live queue.");
+            }
+
             foreach (var r in parse.GetValue(rule) ?? Array.Empty<string>())
             {
                 request.Rules.Add(r);
@@ -69,7 +93,7 @@ public static class MimeCommands
                 request.ExcludeRules.Add(r);
             }
 
-            return io.Write(() => MimeLint.Run(request).Select(ToJson), parse.GetValue(format), LintTable, r => r.ErrorCount > 0);
+            return io.Write(() => LiveQueueLint.Run(request, queues).Select(ToJson), parse.GetValue(format), LintTable, r => r.ErrorCount > 0);
         });
         return command;
     }

@@ -16,7 +16,7 @@ Describe 'Get-MailQueue' {
         $q.Queue | Should -Be @('deferred', 'hold')
         $q[0].MessageCount | Should -Be 200
         $q[0].RecipientCount | Should -Be 202
-        $q[0].TopDestinations[0] | Should -BeLike 'adatum.test (41)'
+        $q[0].TopDestinations[0] | Should -Be 'adatum.test (41 recipients)'
     }
 
     It 'passes Exchange Get-Queue exports through' {

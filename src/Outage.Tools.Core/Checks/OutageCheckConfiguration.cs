@@ -22,7 +22,7 @@ public sealed class QueueSourceSpec
     /// <summary>A display name; defaults to the kind and path.</summary>
     public string? Name { get; set; }
 
-    public string DisplayName => Name ?? (Path is null ? Kind : $"{Kind}:{Path}");
+    public string DisplayName => Name ?? ((Path ?? ConfigDirectory) is null ? Kind : $"{Kind}:{Path ?? ConfigDirectory}");
 }
 
 /// <summary>

@@ -132,8 +132,8 @@ public static class ExchangeInput
             IncomingRate = Number(p, "IncomingRate"),
             OutgoingRate = Number(p, "OutgoingRate"),
             States = new Dictionary<string, long> { [status ?? "Unknown"] = count },
-            TopDestinations = string.IsNullOrEmpty(Text(p, "NextHopDomain")) ? Array.Empty<string>() : new[] { $"{Text(p, "NextHopDomain")} ({count})" },
-            TopReasons = string.IsNullOrEmpty(Text(p, "LastError")) ? Array.Empty<string>() : new[] { $"{Text(p, "LastError")} ({count})" },
+            TopDestinations = string.IsNullOrEmpty(Text(p, "NextHopDomain")) ? Array.Empty<string>() : new[] { $"{Text(p, "NextHopDomain")} ({count} messages)" },
+            TopReasons = string.IsNullOrEmpty(Text(p, "LastError")) ? Array.Empty<string>() : new[] { $"{Text(p, "LastError")} ({count} messages)" },
         };
     }
 

@@ -49,6 +49,9 @@ public static class EximQueue
 
     private static IEnumerable<Outcome<QueueMessage>> Stream(ToolProcess p, string tool, QueueSourceOptions options, string computer, DateTimeOffset now, CancellationToken ct)
     {
+        var spool = new EximSpool(tool, options.EximConfig);
+        Func<QueueMessage, CancellationToken, Stream> open = options.ContentFromTool ? OpenContentWithTool : spool.Open;
+        var hops = new EximNextHops(tool, options.EximConfig);
         using (p)
         {
             foreach (var o in EximListingReader.Read(p.OutputText, "exim -bpr", QueueSourceKind.Exim, computer, now, ct))
@@ -57,7 +60,13 @@ public static class EximQueue
                 {
                     o.Value!.InstanceTool = tool;
                     o.Value.InstanceConfig = options.EximConfig;
-                    o.Value.ContentOpener = OpenContent;
+                    o.Value.ContentOpener = open;
+                    o.Value.NextHop = null;
+                    foreach (var r in o.Value.Recipients.Where(r => !r.Delivered))
+                    {
+                        r.NextHop = hops.Of(r.Address, ct);
+                        o.Value.NextHop ??= r.NextHop;
+                    }
                 }
 
                 yield return o;
@@ -78,11 +87,17 @@ public static class EximQueue
     /// header as "NNNf text" where NNN counts the header's characters including its newline and f '*' marks
     /// a deleted header. -Mvb prints the -D file, whose first line is "ID-D". Lines get CRLF back.
     /// </summary>
-    internal static Stream OpenContent(QueueMessage m, CancellationToken ct)
+    internal static Stream OpenContentWithTool(QueueMessage m, CancellationToken ct)
     {
         var tool = m.InstanceTool ?? Binary(null);
         var headerFile = Run(tool, m, "-Mvh", ct);
         var body = Run(tool, m, "-Mvb", ct);
+        return Assemble(headerFile, body);
+    }
+
+    /// <summary>The message from its -H file (or -Mvh output) and its -D file (or -Mvb output).</summary>
+    internal static MemoryStream Assemble(byte[] headerFile, byte[] body)
+    {
         var sb = new StringBuilder();
         var text = Encoding.GetEncoding(28591).GetString(headerFile);
         var blank = text.IndexOf("\n\n", StringComparison.Ordinal);
@@ -165,6 +180,128 @@ public static class EximQueue
         }
 
         return done;
+    }
+}
+
+/// <summary>
+/// The spool of one Exim (exim -bP spool_directory split_spool_directory): content is read from the message's
+/// -H and -D files in input/ (or input/X/ with split_spool_directory, X the sixth character of the id; exim spec,
+/// "Format of spool files"); a file that cannot be read falls back to exim -Mvh / -Mvb.
+/// </summary>
+internal sealed class EximSpool
+{
+    private readonly string _tool;
+    private readonly string? _config;
+    private readonly Lazy<string?> _spoolDirectory;
+
+    public EximSpool(string tool, string? config, string? spoolDirectory = null)
+    {
+        _tool = tool;
+        _config = config;
+        _spoolDirectory = new Lazy<string?>(() => spoolDirectory ?? ReadSpoolDirectory(), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public int DirectReads;
+
+    public int FallbackReads;
+
+    public string? LastFallbackReason;
+
+    private string? ReadSpoolDirectory()
+    {
+        var args = EximQueue.ConfigArgs(_config);
+        args.Add("-bP");
+        args.Add("spool_directory");
+        var (rc, output, _) = ToolProcess.Run(_tool, args, QueueSource.EximHint, TimeSpan.FromMinutes(1), CancellationToken.None);
+        if (rc != 0)
+        {
+            return null;
+        }
+
+        var eq = output.IndexOf('=');
+        return eq < 0 ? null : output.Substring(eq + 1).Trim();
+    }
+
+    public Stream Open(QueueMessage m, CancellationToken ct)
+    {
+        var direct = TryReadFiles(m, out var reason);
+        if (direct is not null)
+        {
+            Interlocked.Increment(ref DirectReads);
+            return direct;
+        }
+
+        Interlocked.Increment(ref FallbackReads);
+        LastFallbackReason = reason;
+        return EximQueue.OpenContentWithTool(m, ct);
+    }
+
+    internal MemoryStream? TryReadFiles(QueueMessage m, out string? reason)
+    {
+        reason = null;
+        string? root;
+        try
+        {
+            root = _spoolDirectory.Value;
+        }
+        catch (OutageException ex)
+        {
+            reason = ex.Message;
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(root) || m.Id.Length < 6 || m.Id.IndexOfAny(new[] { '/', '\\' }) >= 0)
+        {
+            reason = "no spool_directory or an unusual message id";
+            return null;
+        }
+
+        foreach (var dir in new[] { Path.Combine(root!, "input"), Path.Combine(root!, "input", m.Id.Substring(5, 1)) })
+        {
+            try
+            {
+                var header = File.ReadAllBytes(Path.Combine(dir, m.Id + "-H"));
+                var body = File.ReadAllBytes(Path.Combine(dir, m.Id + "-D"));
+                // The -H file starts "ID-H" and the -D file "ID-D" (exim spec, "Format of spool files").
+                if (!StartsWith(header, m.Id + "-H\n") || !StartsWith(body, m.Id + "-D\n"))
+                {
+                    reason = "the spool files do not start with their id";
+                    return null;
+                }
+
+                return EximQueue.Assemble(header, body);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                continue;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                reason = ex.Message;
+                return null;
+            }
+        }
+
+        reason ??= "no spool files for " + m.Id;
+        return null;
+    }
+
+    private static bool StartsWith(byte[] b, string prefix)
+    {
+        if (b.Length < prefix.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            if (b[i] != prefix[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 

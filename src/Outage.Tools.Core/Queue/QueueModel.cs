@@ -51,6 +51,12 @@ public sealed class QueueRecipient
     /// <summary>Exim lists delivered recipients with a <c>D</c> (exim -bp); they no longer count as queued.</summary>
     public bool Delivered { get; }
 
+    /// <summary>
+    /// Where this recipient goes next, as the live MTA resolves it (Postfix: transport_maps, relayhost, the
+    /// domain; Exim: exim -bt), "local", or "Unknown"; null when the source cannot say (saved listings).
+    /// </summary>
+    public string? NextHop { get; internal set; }
+
     public override string ToString() => Address;
 }
 
@@ -96,7 +102,11 @@ public sealed class QueueMessage : IMessageContent
     /// <summary>The first delay reason or the Exchange LastError.</summary>
     public string? LastError { get; set; }
 
-    /// <summary>The next hop (Exchange NextHopDomain; else the first undelivered recipient's domain).</summary>
+    /// <summary>
+    /// The next hop: live Postfix / Exim the first undelivered recipient's resolved next hop (see
+    /// <see cref="QueueRecipient.NextHop"/>); Exchange NextHopDomain; saved listings and spool folders the first
+    /// recipient's domain.
+    /// </summary>
     public string? NextHop { get; set; }
 
     public string? Subject { get; set; }
@@ -173,10 +183,13 @@ public sealed class MailQueueSummary
     /// <summary>Messages per state, e.g. Deferred=200, Hold=3.</summary>
     public IReadOnlyDictionary<string, long> States { get; set; } = new Dictionary<string, long>();
 
-    /// <summary>The five recipient domains with most recipients, "domain (count)".</summary>
+    /// <summary>The five recipient domains with most undelivered recipients, "domain (N recipients)" (Exchange: "(N messages)").</summary>
     public IReadOnlyList<string> TopDestinations { get; set; } = Array.Empty<string>();
 
-    /// <summary>The five most frequent delay reasons, "reason (count)".</summary>
+    /// <summary>
+    /// The five most frequent delay reasons, "reason (N recipients)" (Exchange: "(N messages)"); a reason wrapped in
+    /// "delivery temporarily suspended: " counts as the reason itself.
+    /// </summary>
     public IReadOnlyList<string> TopReasons { get; set; } = Array.Empty<string>();
 
     /// <summary>Exchange DeliveryType, NextHopDomain, Status, Velocity, IncomingRate, OutgoingRate when known.</summary>

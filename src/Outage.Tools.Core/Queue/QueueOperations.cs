@@ -194,16 +194,17 @@ public static class QueueOperations
                 var reason = r.DelayReason ?? m.LastError;
                 if (reason is not null && _reasons.Count < 10000)
                 {
-                    Bump(_reasons, reason);
+                    Bump(_reasons, QueueText.NormalizeReason(reason));
                 }
             }
         }
 
         private static void Bump(Dictionary<string, long> d, string key) => d[key] = d.TryGetValue(key, out var n) ? n + 1 : 1;
 
+        /// <summary>The five largest, each with its count and unit: both lists count undelivered recipients.</summary>
         private static IReadOnlyList<string> Top(Dictionary<string, long> d) =>
             d.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(5)
-                .Select(x => $"{x.Key} ({x.Value.ToString(CultureInfo.InvariantCulture)})").ToList();
+                .Select(x => $"{x.Key} ({x.Value.ToString(CultureInfo.InvariantCulture)} {(x.Value == 1 ? "recipient" : "recipients")})").ToList();
 
         public MailQueueSummary ToSummary(string computer, QueueSourceKind source, string queue, DateTimeOffset now) => new()
         {
@@ -293,8 +294,8 @@ public static class QueueOperations
 
                         var key = options.GroupBy switch
                         {
-                            QueueShapeGroupBy.Reason => r.DelayReason ?? m.LastError ?? "(none)",
-                            QueueShapeGroupBy.NextHop => m.NextHop ?? QueueText.QshapeKey(r.Address),
+                            QueueShapeGroupBy.Reason => QueueText.NormalizeReason(r.DelayReason ?? m.LastError ?? "(none)"),
+                            QueueShapeGroupBy.NextHop => r.NextHop ?? m.NextHop ?? QueueText.QshapeKey(r.Address),
                             _ => QueueText.QshapeKey(r.Address),
                         };
                         Count(rows, total, key, b, bnum);

@@ -37,6 +37,12 @@ public sealed class QueueSourceOptions
 
     /// <summary>The reference time for ages; default now.</summary>
     public DateTimeOffset? Now { get; set; }
+
+    /// <summary>
+    /// Live queues: read content with postcat / exim -Mvh -Mvb for every message instead of from the queue
+    /// files (the files are read by default; the tools remain the fallback for a file that cannot be read).
+    /// </summary>
+    public bool ContentFromTool { get; set; }
 }
 
 /// <summary>Reads queue messages from any source, streaming.</summary>
@@ -202,6 +208,10 @@ public static class PostfixQueue
 
     private static IEnumerable<Outcome<QueueMessage>> Stream(ToolProcess p, QueueSourceOptions options, string computer, DateTimeOffset now, CancellationToken ct)
     {
+        // One spool per listing: the queue directory is asked once and its files indexed once, on first content read.
+        var spool = new PostfixSpool(options.ConfigDirectory);
+        Func<QueueMessage, CancellationToken, Stream> open = options.ContentFromTool ? OpenContentWithPostcat : spool.Open;
+        PostfixNextHops? hops = null;
         using (p)
         {
             foreach (var o in PostqueueJsonReader.Read(p.OutputText, "postqueue -j", QueueSourceKind.Postfix, computer, now, ct))
@@ -209,7 +219,25 @@ public static class PostfixQueue
                 if (o.Kind == OutcomeKind.Result)
                 {
                     o.Value!.InstanceConfig = options.ConfigDirectory;
-                    o.Value.ContentOpener = OpenContent;
+                    o.Value.ContentOpener = open;
+                    if (hops is null)
+                    {
+                        try
+                        {
+                            hops = PostfixNextHops.Read(options.ConfigDirectory, ct);
+                        }
+                        catch (OutageException)
+                        {
+                            hops = new PostfixNextHops(PostfixConfig.FromValues(new Dictionary<string, string> { ["sender_dependent_relayhost_maps"] = "unreadable" }), _ => null);
+                        }
+                    }
+
+                    o.Value.NextHop = null;
+                    foreach (var r in o.Value.Recipients)
+                    {
+                        r.NextHop = hops.Of(r.Address);
+                        o.Value.NextHop ??= r.NextHop;
+                    }
                 }
 
                 yield return o;
@@ -219,9 +247,13 @@ public static class PostfixQueue
             ct.ThrowIfCancellationRequested();
             if (rc != 0 || p.TimedOut)
             {
-                var err = p.StandardError;
+                var err = p.StandardError.Trim();
+                // The default instance without /etc/postfix/main.cf (exit 69, EX_UNAVAILABLE): name the option that fixes it.
+                var which = options.ConfigDirectory is null
+                    ? " No -ConfigDirectory / --config-dir was given, so the default instance was read; give the directory of the instance's main.cf."
+                    : $" (instance {options.ConfigDirectory})";
                 throw new OutageException(ErrorIds.QueueToolFailed, err.IndexOf("ermission", StringComparison.Ordinal) >= 0 ? OutageErrorCategory.PermissionDenied : OutageErrorCategory.InvalidResult,
-                    $"postqueue -j failed (exit {rc}{(p.TimedOut ? ", timed out" : string.Empty)}): {err}", "postqueue",
+                    $"postqueue -j failed (exit {rc}{(p.TimedOut ? ", timed out" : string.Empty)}): {err}.{which}", "postqueue",
                     "Check that Postfix is installed and that -ConfigDirectory / --config-dir names its configuration directory; run as a user allowed to read the queue.");
             }
         }
@@ -232,7 +264,7 @@ public static class PostfixQueue
     /// terminator, so each line gets CRLF back (RFC 5322 section 2.1), giving the bytes as received after the
     /// Received: header Postfix added.
     /// </summary>
-    internal static Stream OpenContent(QueueMessage m, CancellationToken ct)
+    internal static Stream OpenContentWithPostcat(QueueMessage m, CancellationToken ct)
     {
         var args = ConfigArgs(m.InstanceConfig);
         args.AddRange(new[] { "-bh", "-q", m.Id });

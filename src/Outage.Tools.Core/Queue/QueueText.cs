@@ -16,6 +16,33 @@ internal static class QueueText
     };
 
     /// <summary>The domain of an address, lower case: the text after the last '@', else empty.</summary>
+    /// <summary>
+    /// Wrappers a delay reason may carry that do not change the cause, so reasons count together (rules as data).
+    /// Postfix qmgr: once a destination is marked dead, the next messages get "delivery temporarily suspended: "
+    /// followed by the reason that made it dead (qmgr(8), the dead destination cache).
+    /// </summary>
+    internal static readonly string[] ReasonPrefixes = { "delivery temporarily suspended: " };
+
+    /// <summary>A delay reason without the wrappers of <see cref="ReasonPrefixes"/>.</summary>
+    public static string NormalizeReason(string reason)
+    {
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var prefix in ReasonPrefixes)
+            {
+                if (reason.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && reason.Length > prefix.Length)
+                {
+                    reason = reason.Substring(prefix.Length);
+                    changed = true;
+                }
+            }
+        }
+
+        return reason;
+    }
+
     public static string DomainOf(string? address)
     {
         if (string.IsNullOrEmpty(address))

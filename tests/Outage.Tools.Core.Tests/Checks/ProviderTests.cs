@@ -24,7 +24,11 @@ public sealed class ProviderTests
         Assert.Equal(CheckStatus.Warn, size.Status);
         Assert.Equal(201, size.Value);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 23, 57, 56, TimeSpan.Zero), size.Timestamp);
-        Assert.Contains(size.Evidence, e => e.StartsWith("reason: delivery temporarily suspended", StringComparison.Ordinal));
+        // "delivery temporarily suspended: X" counts as X, and every count says its unit.
+        Assert.DoesNotContain(size.Evidence, e => e.Contains("delivery temporarily suspended", StringComparison.Ordinal));
+        Assert.Contains(size.Evidence, e => e.StartsWith("reason: connect to ", StringComparison.Ordinal) && e.EndsWith(" messages)", StringComparison.Ordinal));
+        Assert.Contains(size.Evidence, e => e.StartsWith("destination: ", StringComparison.Ordinal) && e.EndsWith(" recipients)", StringComparison.Ordinal));
+        Assert.StartsWith("201 queued, growing +6.7/min (", size.Summary, StringComparison.Ordinal);
         Assert.Contains(size.Evidence, e => e.StartsWith("destination: ", StringComparison.Ordinal));
         var growth = results.Single(r => r.Check == "queue-growth");
         Assert.Equal(CheckStatus.Warn, growth.Status);

@@ -314,7 +314,7 @@ public sealed class QueueParserTests
         Assert.Equal(202, s[0].RecipientCount);
         Assert.Equal(200, s[0].States["Deferred"]);
         Assert.Equal(5, s[0].TopDestinations.Count);
-        Assert.StartsWith("adatum.test (41)", s[0].TopDestinations[0]);
+        Assert.Equal("adatum.test (41 recipients)", s[0].TopDestinations[0]);
         Assert.Equal(1, s[1].MessageCount);
     }
 

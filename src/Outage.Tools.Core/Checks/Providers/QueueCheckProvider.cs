@@ -31,7 +31,7 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
 
         foreach (var spec in configuration.Queues)
         {
-            yield return new CheckUnit(Area, spec.DisplayName, "queue-size", ct => Check(spec, configuration.Thresholds, ct));
+            yield return new CheckUnit(Area, spec.DisplayName, "queue-size", ct => Check(spec, configuration.Thresholds, configuration.HistoryPath, ct));
         }
     }
 
@@ -40,13 +40,16 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
         public DateTimeOffset Time;
         public int Messages;
         public int Recipients;
+
+        /// <summary>Held (Postfix hold) and frozen (Exim) messages: they never drain by themselves.</summary>
+        public int Held;
         public DateTimeOffset? Oldest;
         public readonly Dictionary<string, int> Reasons = new(StringComparer.Ordinal);
         public readonly Dictionary<string, int> Domains = new(StringComparer.OrdinalIgnoreCase);
         public readonly List<string> Errors = new();
     }
 
-    private static IEnumerable<OutageCheckResult> Check(QueueSourceSpec spec, OutageThresholds t, CancellationToken ct)
+    private static IEnumerable<OutageCheckResult> Check(QueueSourceSpec spec, OutageThresholds t, string? historyPath, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var snapshots = Sources(spec).Select(s => Read(s.Options, s.Time, ct)).OrderBy(s => s.Time).ToList();
@@ -60,13 +63,25 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
             yield break;
         }
 
-        var evidence = Top("reason", last.Reasons).Concat(Top("destination", last.Domains)).Concat(last.Errors.Take(5).Select(e => "unreadable: " + e)).ToList();
+        // Earlier counts: the snapshots of a wildcard, else (a live queue) this queue's queue-size of earlier runs.
+        var earlier = snapshots.Take(snapshots.Count - 1).Select(s => new TrendPoint(s.Time, s.Messages)).ToList();
+        if (earlier.Count == 0 && historyPath is not null)
+        {
+            earlier = History(historyPath, new OutageCheckResult(CheckArea.Queue, target, "queue-size", CheckStatus.Pass, string.Empty).Key, last.Time);
+        }
+
+        var growth = earlier.Count == 0 ? null : Growth(earlier, last, t);
+        var evidence = Top("reason", last.Reasons, "messages").Concat(Top("destination", last.Domains, "recipients"))
+            .Concat(last.Held > 0 ? new[] { $"held or frozen: {last.Held:N0} messages (not counted in the drain time)" } : Array.Empty<string>())
+            .Concat(last.Errors.Take(5).Select(e => "unreadable: " + e)).ToList();
         var sizeStatus = OutageThresholds.Grade(last.Messages, t.QueueWarn, t.QueueFail);
-        var topReason = last.Reasons.OrderByDescending(p => p.Value).Select(p => p.Key).FirstOrDefault();
-        var summary = $"{last.Messages:N0} messages ({last.Recipients:N0} recipients) queued" + (topReason is null ? string.Empty : $"; most: {topReason}");
+        var topReason = last.Reasons.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault();
+        var summary = $"{last.Messages:N0} queued" + (growth is null ? string.Empty : $", {growth.Value.Trend} {Rate(growth.Value.Rate)}/min")
+            + $" ({last.Recipients:N0} recipients)"
+            + (topReason.Key is null ? string.Empty : $"; top reason ({topReason.Value:N0} of {last.Messages:N0} messages): {topReason.Key}");
         yield return new OutageCheckResult(CheckArea.Queue, target, "queue-size", sizeStatus, summary,
             $"Warn at {t.QueueWarn:N0}, Fail at {t.QueueFail:N0} queued messages.", evidence, last.Time, duration, value: last.Messages, unit: "messages")
-            .WithTrend(snapshots.Take(snapshots.Count - 1).Select(s => new TrendPoint(s.Time, s.Messages)));
+            .WithTrend(earlier);
 
         if (last.Oldest is DateTimeOffset oldest)
         {
@@ -78,28 +93,61 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
                 value: Math.Round(age.TotalMinutes, 1), unit: "minutes");
         }
 
-        if (snapshots.Count >= 2)
+        if (growth is { } g)
         {
-            var first = snapshots[0];
-            var minutes = (last.Time - first.Time).TotalMinutes;
-            if (minutes > 0)
-            {
-                var rate = (last.Messages - first.Messages) / minutes;
-                // Exchange's Velocity guidance: weigh the magnitude of the change, not its sign alone.
-                var trend = Math.Abs(rate) < t.GrowthWarnPerMinute / 2 ? "stable" : rate > 0 ? "growing" : "draining";
-                var status = rate <= 0 ? CheckStatus.Pass : OutageThresholds.Grade(rate, t.GrowthWarnPerMinute, t.GrowthWarnPerMinute * 10);
-                var drain = rate < 0 ? $"; empty in about {Reporting.ReportText.Duration(TimeSpan.FromMinutes(last.Messages / -rate))}" : string.Empty;
-                yield return new OutageCheckResult(CheckArea.Queue, target, "queue-growth", status,
-                    $"Backlog {trend}: {rate.ToString("+0.0;-0.0;0", CultureInfo.InvariantCulture)} messages/min over {Reporting.ReportText.Duration(last.Time - first.Time)} ({first.Messages:N0} → {last.Messages:N0}){drain}",
-                    $"Warn at {t.GrowthWarnPerMinute:0.##} messages/min of growth, Fail at {t.GrowthWarnPerMinute * 10:0.##}.",
-                    snapshots.Select(s => $"{Reporting.ReportText.Time(s.Time)}: {s.Messages:N0} messages"), last.Time, duration,
-                    value: Math.Round(rate, 2), unit: "messages/min");
-            }
+            var first = earlier[0];
+            var status = g.Rate <= 0 ? CheckStatus.Pass : OutageThresholds.Grade(g.Rate, t.GrowthWarnPerMinute, t.GrowthWarnPerMinute * 10);
+            var drainable = last.Messages - last.Held;
+            var drain = g.Rate < 0 && drainable > 0
+                ? $"; empty in about {Reporting.ReportText.Duration(TimeSpan.FromMinutes(drainable / -g.Rate))}" + (last.Held > 0 ? $" ({last.Held:N0} held or frozen messages stay)" : string.Empty)
+                : string.Empty;
+            var points = earlier.Select(p => $"{Reporting.ReportText.Time(p.Time)}: {p.Value:N0} messages")
+                .Concat(new[] { $"{Reporting.ReportText.Time(last.Time)}: {last.Messages:N0} messages" });
+            yield return new OutageCheckResult(CheckArea.Queue, target, "queue-growth", status,
+                $"Backlog {g.Trend}: {Rate(g.Rate)} messages/min over {Reporting.ReportText.Duration(last.Time - g.Since)} ({g.From:N0} → {last.Messages:N0}){drain}",
+                $"Warn at {t.GrowthWarnPerMinute:0.##} messages/min of growth, Fail at {t.GrowthWarnPerMinute * 10:0.##}. Rate between the last two "
+                + (snapshots.Count > 1 ? "snapshots" : "runs") + $"; first seen {Reporting.ReportText.Time(first.Time)} at {first.Value:N0} messages.",
+                points, last.Time, duration, value: Math.Round(g.Rate, 2), unit: "messages/min");
         }
     }
 
-    private static IEnumerable<string> Top(string what, Dictionary<string, int> counts) =>
-        counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => $"{what}: {p.Key} ({p.Value:N0})");
+    private static string Rate(double rate) => rate.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Messages per minute between the previous count and this one (Exchange's Velocity guidance: weigh the
+    /// magnitude of the change, not its sign alone: below half the warning rate is stable).
+    /// </summary>
+    private static (double Rate, string Trend, DateTimeOffset Since, double From)? Growth(List<TrendPoint> earlier, Snapshot last, OutageThresholds t)
+    {
+        var previous = earlier[earlier.Count - 1];
+        var minutes = (last.Time - previous.Time).TotalMinutes;
+        if (minutes <= 0)
+        {
+            return null;
+        }
+
+        var rate = (last.Messages - previous.Value) / minutes;
+        var trend = Math.Abs(rate) < t.GrowthWarnPerMinute / 2 ? "stable" : rate > 0 ? "growing" : "draining";
+        return (rate, trend, previous.Time, previous.Value);
+    }
+
+    /// <summary>This queue's queue-size values of earlier runs in the history file, oldest first (the last 50).</summary>
+    private static List<TrendPoint> History(string historyPath, string key, DateTimeOffset before)
+    {
+        var points = new List<TrendPoint>();
+        foreach (var r in new OutageHistory(historyPath).Read())
+        {
+            if (r.Key == key && r.Value is double v && r.Status != CheckStatus.Error && r.Timestamp < before)
+            {
+                points.Add(new TrendPoint(r.Timestamp, v));
+            }
+        }
+
+        return points.OrderBy(p => p.Time).Skip(Math.Max(0, points.Count - 50)).ToList();
+    }
+
+    private static IEnumerable<string> Top(string what, Dictionary<string, int> counts, string unit) =>
+        counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => $"{what}: {p.Key} ({p.Value:N0} {unit})");
 
     private static Snapshot Read(QueueSourceOptions options, DateTimeOffset time, CancellationToken ct)
     {
@@ -120,6 +168,11 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
 
             var m = o.Value!;
             s.Messages++;
+            if (m.State == "Hold" || m.State == "Frozen")
+            {
+                s.Held++;
+            }
+
             if (m.ArrivalTime is DateTimeOffset a && (s.Oldest is null || a < s.Oldest))
             {
                 s.Oldest = a;
@@ -135,7 +188,8 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
             var reason = m.LastError ?? m.Recipients.Select(r => r.DelayReason).FirstOrDefault(x => !string.IsNullOrEmpty(x));
             if (!string.IsNullOrEmpty(reason))
             {
-                s.Reasons[reason!] = s.Reasons.TryGetValue(reason!, out var n) ? n + 1 : 1;
+                reason = QueueText.NormalizeReason(reason!);
+                s.Reasons[reason] = s.Reasons.TryGetValue(reason, out var n) ? n + 1 : 1;
             }
         }
 

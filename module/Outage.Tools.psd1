@@ -46,6 +46,9 @@
         # Checks
         'Invoke-OutageCheck'
         'Export-OutageReport'
+        # ServiceHealth
+        'Get-ServiceHealth'
+        'Get-ServiceHealthIssue'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -8,12 +8,30 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outage.Tools.Core.Tests.Endpoints;
+using Outage.Tools.Core.Tests.ServiceHealth;
 
 // Usage: Outage.Tools.TestServer CA_PEM_PATH
-// Prints "https://127.0.0.1:PORT" on the first line once listening; runs until stdin closes.
+//        Outage.Tools.TestServer CA_PEM_PATH graph PFX_PATH   (Microsoft Graph / identity platform stand-in, GraphFake)
+// Prints "https://127.0.0.1:PORT" on the first line once listening (graph: "https://127.0.0.1:PORT http://127.0.0.1:PORT",
+// the HTTPS authority/Graph and the plain-HTTP managed identity endpoints); runs until stdin closes. In graph mode
+// the client secret is read from OUTAGE_TEST_CLIENT_SECRET and the app certificate is written to PFX_PATH with the
+// password OUTAGE_TEST_PFX_PASSWORD.
 var caPath = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "outage-test-ca.pem");
 using var pki = new TestPki();
 File.WriteAllText(caPath, pki.CaPem());
+if (args.Length > 2 && args[1] == "graph")
+{
+    using var clientCert = GraphFake.MakeClientCertificate();
+    File.WriteAllBytes(args[2], clientCert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12,
+        Environment.GetEnvironmentVariable("OUTAGE_TEST_PFX_PASSWORD")));
+    await using var fake = new GraphFake(pki.Valid, Environment.GetEnvironmentVariable("OUTAGE_TEST_CLIENT_SECRET") ?? "test-secret", clientCert);
+    await fake.StartAsync();
+    Console.WriteLine($"https://127.0.0.1:{fake.Port} http://127.0.0.1:{fake.HttpPort}");
+    Console.Out.Flush();
+    await Console.In.ReadToEndAsync();
+    return;
+}
+
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(new HttpsConnectionAdapterOptions

@@ -42,6 +42,9 @@
         # Checks
         'Invoke-OutageCheck'
         'Export-OutageReport'
+        # Logs
+        'Get-MailLogEvent'
+        'Measure-MailLog'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -97,6 +97,7 @@ public static class Program
         root.Subcommands.Add(QueueCommands.Create(io));
         root.Subcommands.Add(DnsCommands.Create(io));
         root.Subcommands.Add(ProbeCommands.Create(io));
+        root.Subcommands.Add(LogCommands.Create(io));
         foreach (var command in CheckCommands.Create(io))
         {
             root.Subcommands.Add(command);

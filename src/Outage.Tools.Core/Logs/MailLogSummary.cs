@@ -261,6 +261,14 @@ public static class MailLogSummary
             var r = _row;
             switch (ev.Status)
             {
+                case MailLogStatus.Queued:
+                    // Postfix logs the size on qmgr's from= line, after the client= line (pflogsumm adds it there too).
+                    if (ev.Format == MailLogFormat.Postfix && ev.Action == "from")
+                    {
+                        r.BytesReceived += ev.Size ?? 0;
+                    }
+
+                    return;
                 case MailLogStatus.Received:
                     if (ev.IsContinuation)
                     {
@@ -268,7 +276,11 @@ public static class MailLogSummary
                     }
 
                     r.Received++;
-                    r.BytesReceived += ev.Size ?? 0;
+                    if (ev.Format != MailLogFormat.Postfix)
+                    {
+                        r.BytesReceived += ev.Size ?? 0;
+                    }
+
                     break;
                 case MailLogStatus.Sent:
                     if (ev.Reason is not null && ev.Reason.IndexOf("forwarded as ", StringComparison.Ordinal) >= 0)

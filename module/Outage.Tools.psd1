@@ -49,6 +49,9 @@
         # ServiceHealth
         'Get-ServiceHealth'
         'Get-ServiceHealthIssue'
+        # Logs
+        'Get-MailLogEvent'
+        'Measure-MailLog'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

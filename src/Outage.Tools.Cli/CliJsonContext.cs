@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Outage.Tools.Core.Checks;
 using Outage.Tools.Core.Dns;
 using Outage.Tools.Core.Endpoints;
+using Outage.Tools.Core.Logs;
 using Outage.Tools.Core.Mime;
 using Outage.Tools.Core.Queue;
 
@@ -48,6 +49,8 @@ namespace Outage.Tools.Cli;
 [JsonSerializable(typeof(AutodiscoverResult))]
 [JsonSerializable(typeof(SmtpEndpointResult))]
 [JsonSerializable(typeof(OutageCheckResult))]
+[JsonSerializable(typeof(MailLogEvent))]
+[JsonSerializable(typeof(MailLogSummaryRow))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

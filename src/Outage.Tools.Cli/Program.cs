@@ -104,6 +104,7 @@ public static class Program
         root.Subcommands.Add(DnsCommands.Create(io));
         root.Subcommands.Add(ProbeCommands.Create(io));
         root.Subcommands.Add(HealthCommands.Create(io));
+        root.Subcommands.Add(LogCommands.Create(io));
         foreach (var command in CheckCommands.Create(io))
         {
             root.Subcommands.Add(command);

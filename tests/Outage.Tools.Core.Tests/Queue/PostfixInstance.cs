@@ -15,7 +15,8 @@ public sealed class PostfixInstance : IDisposable
 {
     public const string InstallHint = "Postfix is not installed: run 'bash tests/peers/install.sh' as root (apt-get install postfix).";
 
-    public PostfixInstance()
+    /// <param name="extraMainCf">main.cf lines appended after the defaults (a later line wins), e.g. transport_maps.</param>
+    public PostfixInstance(string? extraMainCf = null)
     {
         if (!File.Exists("/usr/sbin/postfix") || !File.Exists("/usr/sbin/postqueue") || !File.Exists("/usr/sbin/qshape"))
         {
@@ -57,7 +58,7 @@ public sealed class PostfixInstance : IDisposable
             queue_run_delay = 3600s
             minimal_backoff_time = 3600s
             maximal_backoff_time = 7200s
-            """.Replace("            ", string.Empty));
+            """.Replace("            ", string.Empty) + Environment.NewLine + (extraMainCf ?? string.Empty) + Environment.NewLine);
         // Debian's master.cf with smtpd on our port and chroot off everywhere (real-peers.md).
         var master = new StringBuilder();
         foreach (var line in File.ReadAllLines("/etc/postfix/master.cf.proto"))
@@ -100,6 +101,9 @@ public sealed class PostfixInstance : IDisposable
     public string ConfigDirectory { get; }
 
     public int Port { get; }
+
+    /// <summary>Postfix's own log (maillog_file, written by postlogd).</summary>
+    public string LogPath => Path.Combine(Root, "log", "postfix.log");
 
     /// <summary>Sends messages over SMTP; each tuple is (sender, recipients, exact message bytes with CRLF).</summary>
     public void Send(IEnumerable<(string From, string[] To, byte[] Data)> messages)
@@ -222,7 +226,7 @@ public sealed class PostfixInstance : IDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -309,6 +309,41 @@ Describe 'Diagnostics' {
         ($v2.Message -join "`n") | Should -Match 'Test-MimeMessage'
     }
 
+    It 'writes a -Verbose line naming the command and its parameters in every cmdlet' {
+        $closed = Get-FreePort
+        $eml = (Get-ChildItem $script:mime -Filter *.eml | Select-Object -First 1).FullName
+        $dns = $script:peer.Server
+        $runs = [ordered]@{
+            'Get-MimeRule'              = { Get-MimeRule -Id 'boundary*' -Verbose 4>&1 }
+            'Test-MimeMessage'          = { Test-MimeMessage $eml -Verbose 4>&1 }
+            'Get-MimeStructure'         = { Get-MimeStructure $eml -Verbose 4>&1 }
+            'Get-MailQueue'             = { Get-MailQueue -Path $script:postqueue -Verbose 4>&1 }
+            'Get-MailQueueMessage'      = { Get-MailQueueMessage -Path $script:postqueue -First 1 -Verbose 4>&1 }
+            'Measure-MailQueue'         = { Measure-MailQueue -Path $script:postqueue -Verbose 4>&1 }
+            'Watch-MailQueue'           = { Watch-MailQueue -Path $script:postqueue -Count 1 -Verbose 4>&1 }
+            'Export-MailQueueMessage'   = { Get-MailQueueMessage -Path $script:mime -Format Spool -First 1 | Export-MailQueueMessage -Verbose 4>&1 }
+            'Suspend-MailQueueMessage'  = { Get-MailQueueMessage -Path $script:postqueue -First 1 | Suspend-MailQueueMessage -WhatIf -Verbose 4>&1 }
+            'Resume-MailQueueMessage'   = { Get-MailQueueMessage -Path $script:postqueue -First 1 | Resume-MailQueueMessage -WhatIf -Verbose 4>&1 }
+            'Remove-MailQueueMessage'   = { Get-MailQueueMessage -Path $script:postqueue -First 1 | Remove-MailQueueMessage -WhatIf -Verbose 4>&1 }
+            'Resolve-DnsRecord'         = { Resolve-DnsRecord example.test -Server $dns -Verbose 4>&1 }
+            'Test-MailDomain'           = { Test-MailDomain example.test -Server $dns -Verbose 4>&1 }
+            'Test-DnsZoneConsistency'   = { Test-DnsZoneConsistency example.test -NameServer $dns -Verbose 4>&1 }
+            'Compare-DnsResolver'       = { Compare-DnsResolver example.test -Server $dns -Verbose 4>&1 }
+            'Test-SmtpEndpoint'         = { Test-SmtpEndpoint "127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Test-OwaEndpoint'          = { Test-OwaEndpoint -Uri "https://127.0.0.1:$closed/owa/" -Timeout 2 -Verbose 4>&1 }
+            'Test-EwsEndpoint'          = { Test-EwsEndpoint "127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Test-ActiveSyncEndpoint'   = { Test-ActiveSyncEndpoint "127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Test-AutodiscoverEndpoint' = { Test-AutodiscoverEndpoint 'user@example.test' -Timeout 2 -DnsServer $dns -Verbose 4>&1 }
+            'Invoke-OutageCheck'        = { Invoke-OutageCheck -MessagePath $eml -Verbose 4>&1 }
+            'Export-OutageReport'       = { Invoke-OutageCheck -MessagePath $eml | Export-OutageReport -Path (Join-Path $script:work 'r.html') -Force -Verbose 4>&1 }
+        }
+        (Get-Command -Module Outage.Tools -CommandType Cmdlet).Name | Where-Object { -not $runs.Contains($_) } | Should -BeNullOrEmpty
+        foreach ($name in $runs.Keys) {
+            $v = & $runs[$name] 2>$null | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($v.Message -join "`n") | Should -Match "(^|\n)$name\b" -Because "$name -Verbose should say that it ran"
+        }
+    }
+
     It 'writes one NXDOMAIN error per name, not one per A/AAAA question' {
         Resolve-DnsRecord nope.example.test -Server $script:peer.Server -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err | Should -HaveCount 1

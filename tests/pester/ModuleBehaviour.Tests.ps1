@@ -344,6 +344,14 @@ Describe 'Diagnostics' {
         }
     }
 
+    It 'probes the exchanges of real MX records piped from Resolve-DnsRecord' {
+        $mx = Resolve-DnsRecord example.test MX -Server $script:peer.Server
+        $r = $mx | Test-SmtpEndpoint -DnsServer $script:peer.Server -Timeout 3
+        $r | Should -HaveCount @($mx).Count
+        ($r.Target | ForEach-Object { $_.TrimEnd('.') } | Sort-Object) | Should -Be ($mx.Exchange | ForEach-Object { $_.TrimEnd('.') } | Sort-Object)
+        $r.Target | Should -Not -Contain $script:peer.Server
+    }
+
     It 'writes one NXDOMAIN error per name, not one per A/AAAA question' {
         Resolve-DnsRecord nope.example.test -Server $script:peer.Server -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err | Should -HaveCount 1

@@ -70,20 +70,19 @@ maximal_backoff_time = 7200s
         $script:postfix
     }
 
-    # Submits N messages with sendmail(1) and waits (bounded) until postqueue lists them all.
+    # Submits N messages with sendmail(1) from a sender of their own (tag@vm.test) and waits (bounded) until
+    # postqueue lists them all; returns exactly those.
     function Send-TestMail([int] $Count, [string] $Tag) {
         $pf = Start-TestPostfix
+        $sender = "$Tag@vm.test"
         for ($i = 0; $i -lt $Count; $i++) {
-            "From: s@vm.test`r`nTo: u$i@northwind.test`r`nSubject: $Tag $i`r`nMessage-ID: <$Tag.$i@vm.test>`r`n`r`nbody $i`r`n" |
-                & /usr/sbin/sendmail -C $pf.Config -f s@vm.test "u$i@northwind.test"
+            "From: $sender`r`nTo: u$i@northwind.test`r`nSubject: $Tag $i`r`nMessage-ID: <$Tag.$i@vm.test>`r`n`r`nbody $i`r`n" |
+                & /usr/sbin/sendmail -C $pf.Config -f $sender "u$i@northwind.test"
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         do {
             Start-Sleep -Milliseconds 200
-            $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config | Where-Object Subject -Like "$Tag *")
-            if ($listed.Count -lt $Count) {
-                $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config | Where-Object { $_.Sender -eq 's@vm.test' })
-            }
+            $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config -Sender $sender)
         } while ($listed.Count -lt $Count -and [DateTime]::UtcNow -lt $deadline)
         $listed
     }
@@ -229,6 +228,7 @@ Describe 'Queue sources and actions' {
         $result = $r | Where-Object { $_ -is [Outage.Tools.Core.Queue.QueueActionResult] }
         $result.State | Should -Be 'Unchanged'
         $result.Note | Should -Be 'already on hold'
+        ($result | Out-String -Width 120) | Should -Match 'Unchanged\s+already on hold'
         ($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'already on hold'
         $m | Remove-MailQueueMessage -Confirm:$false
     }

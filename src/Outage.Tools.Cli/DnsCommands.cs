@@ -30,11 +30,30 @@ public static class DnsCommands
         AllowMultipleArgumentsPerToken = false,
     };
 
-    private static Option<double> TimeoutOption() => new("--timeout")
+    private static Option<string> TimeoutOption() => new("--timeout")
     {
-        Description = "Seconds to wait for one server's answer to one attempt.",
-        DefaultValueFactory = _ => 2,
+        Description = "How long to wait for one server's answer to one attempt: 500ms, 2s, 00:00:02 or seconds (default 2s).",
+        DefaultValueFactory = _ => "2",
     };
+
+    private static TimeSpan Timeout(ParseResult parse, Option<string> timeout) =>
+        Duration.Parse(parse.GetValue(timeout)!, "--timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid);
+
+    /// <summary>The --timeout, or false after writing its error (DnsTimeoutInvalid) when it is no usable duration.</summary>
+    private static bool TryTimeout(CliIO io, ParseResult parse, Option<string> timeout, out TimeSpan value)
+    {
+        try
+        {
+            value = Timeout(parse, timeout);
+            return true;
+        }
+        catch (OutageException ex)
+        {
+            io.WriteError(ex.Error);
+            value = TimeSpan.Zero;
+            return false;
+        }
+    }
 
     private static Option<int> RetryOption() => new("--retry")
     {
@@ -92,7 +111,7 @@ public static class DnsCommands
             };
             try
             {
-                request.Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout));
+                request.Timeout = Timeout(parse, timeout);
                 foreach (var t in parse.GetValue(type) ?? Array.Empty<string>())
                 {
                     request.Types.Add(ParseType(t));
@@ -167,11 +186,16 @@ public static class DnsCommands
         };
         command.SetAction(parse =>
         {
+            if (!TryTimeout(io, parse, timeout, out var wait))
+            {
+                return ExitCodes.Error;
+            }
+
             var request = new MailDomainRequest
             {
                 Domains = parse.GetValue(domain) ?? Array.Empty<string>(),
                 OwaHost = parse.GetValue(owa),
-                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Timeout = wait,
                 Retry = parse.GetValue(retry),
                 ThrottleLimit = parse.GetValue(throttle),
             };
@@ -206,10 +230,15 @@ public static class DnsCommands
         };
         command.SetAction(parse =>
         {
+            if (!TryTimeout(io, parse, timeout, out var wait))
+            {
+                return ExitCodes.Error;
+            }
+
             var request = new ZoneConsistencyRequest
             {
                 Zone = parse.GetValue(zone) ?? "",
-                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Timeout = wait,
                 Retry = parse.GetValue(retry),
             };
             try
@@ -261,12 +290,17 @@ public static class DnsCommands
         };
         command.SetAction(parse =>
         {
+            if (!TryTimeout(io, parse, timeout, out var wait))
+            {
+                return ExitCodes.Error;
+            }
+
             var request = new ResolverComparisonRequest
             {
                 Names = new[] { parse.GetValue(name) ?? "" },
                 IncludeSystem = parse.GetValue(system),
                 NoRecursion = parse.GetValue(noRecursion),
-                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Timeout = wait,
                 Retry = parse.GetValue(retry),
             };
             try

@@ -25,7 +25,7 @@ public static class ProbeCommands
     {
         public Argument<string[]> Targets { get; set; } = null!;
 
-        public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds one target's probe may take (default 15).", DefaultValueFactory = _ => 15 };
+        public Option<string> Timeout { get; } = new("--timeout") { Description = "How long one target's probe may take: 15s, 2m, 00:00:30 or seconds (default 15s).", DefaultValueFactory = _ => "15" };
 
         public Option<string?> TrustedRoot { get; } = new("--trusted-root") { Description = "Root CA certificate file (PEM or DER) to trust, for a private PKI." };
 
@@ -54,13 +54,15 @@ public static class ProbeCommands
         /// <summary>Fills the options; returns an error to print, or null.</summary>
         public ItemError? Configure(ParseResult parse, EndpointProbeOptions options)
         {
-            var timeout = parse.GetValue(Timeout);
-            if (timeout <= 0 || timeout > 3600)
+            try
             {
-                return new ItemError(Core.ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument, "--timeout must be between 0 and 3600 seconds.");
+                options.Timeout = Duration.Parse(parse.GetValue(Timeout)!, "--timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), Core.ErrorIds.EndpointTimeoutInvalid);
+            }
+            catch (OutageException ex)
+            {
+                return ex.Error;
             }
 
-            options.Timeout = TimeSpan.FromSeconds(timeout);
             options.SkipCertificateCheck = parse.GetValue(SkipCertificateCheck);
             options.ThrottleLimit = Math.Max(1, parse.GetValue(ThrottleLimit));
             options.AddressFamily = parse.GetValue(Family);

@@ -324,6 +324,7 @@ public abstract class QueueStateActionCmdlet : QueueSourceCmdlet
 
     protected override void EndProcessing()
     {
+        Announce();
         if (ParameterSetName != MessageSet)
         {
             var filter = new QueueMessageFilter();

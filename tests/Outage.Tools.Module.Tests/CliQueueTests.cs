@@ -91,6 +91,31 @@ public sealed class CliQueueTests
     }
 
     [Fact]
+    public void What_if_rows_say_WhatIf_instead_of_a_failure()
+    {
+        var r = CliProcess.Run("queue", "hold", "--postqueue-json", Fixture("postqueue-j.jsonl"), "3CE46B20032", "--what-if", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        var row = JsonDocument.Parse(r.Stdout.Trim().Split('\n').Single()).RootElement;
+        Assert.Equal("3CE46B20032", row.GetProperty("id").GetString());
+        Assert.Equal("WhatIf", row.GetProperty("state").GetString());
+        Assert.False(row.GetProperty("succeeded").GetBoolean());
+        var table = CliProcess.Run("queue", "hold", "--postqueue-json", Fixture("postqueue-j.jsonl"), "3CE46B20032", "--what-if");
+        Assert.Contains("WhatIf", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Watch_interval_takes_the_module_forms_and_checks_the_range_first()
+    {
+        var zero = CliProcess.Run("queue", "watch", "--postqueue-json", Fixture("postqueue-j.jsonl"), "--interval", "0", "--count", "2");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("QueueWatchIntervalInvalid", zero.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, zero.Stdout.Trim());
+        var soon = CliProcess.Run("queue", "watch", "--postqueue-json", Fixture("postqueue-j.jsonl"), "--interval", "soon");
+        Assert.Equal(2, soon.ExitCode);
+        Assert.Contains("30s, 5m, 1h, 2d, 00:05:00", soon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Watch_keeps_history_across_runs()
     {
         var history = Path.Combine(Path.GetTempPath(), $"outage-cli-history-{Guid.NewGuid():N}.jsonl");

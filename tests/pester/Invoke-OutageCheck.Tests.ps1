@@ -52,7 +52,7 @@ Describe 'Invoke-OutageCheck' {
 
     It 'rejects an unknown threshold' {
         { Invoke-OutageCheck -MessagePath $samples -Threshold @{ NoSuch = 1 } -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidArgument,Outage.Tools.Commands.InvokeOutageCheckCommand'
+            Should -Throw -ErrorId 'CheckThresholdInvalid,Outage.Tools.Commands.InvokeOutageCheckCommand'
     }
 
     It 'has help with examples' {

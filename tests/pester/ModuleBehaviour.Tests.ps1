@@ -70,20 +70,19 @@ maximal_backoff_time = 7200s
         $script:postfix
     }
 
-    # Submits N messages with sendmail(1) and waits (bounded) until postqueue lists them all.
+    # Submits N messages with sendmail(1) from a sender of their own (tag@vm.test) and waits (bounded) until
+    # postqueue lists them all; returns exactly those.
     function Send-TestMail([int] $Count, [string] $Tag) {
         $pf = Start-TestPostfix
+        $sender = "$Tag@vm.test"
         for ($i = 0; $i -lt $Count; $i++) {
-            "From: s@vm.test`r`nTo: u$i@northwind.test`r`nSubject: $Tag $i`r`nMessage-ID: <$Tag.$i@vm.test>`r`n`r`nbody $i`r`n" |
-                & /usr/sbin/sendmail -C $pf.Config -f s@vm.test "u$i@northwind.test"
+            "From: $sender`r`nTo: u$i@northwind.test`r`nSubject: $Tag $i`r`nMessage-ID: <$Tag.$i@vm.test>`r`n`r`nbody $i`r`n" |
+                & /usr/sbin/sendmail -C $pf.Config -f $sender "u$i@northwind.test"
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         do {
             Start-Sleep -Milliseconds 200
-            $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config | Where-Object Subject -Like "$Tag *")
-            if ($listed.Count -lt $Count) {
-                $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config | Where-Object { $_.Sender -eq 's@vm.test' })
-            }
+            $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config -Sender $sender)
         } while ($listed.Count -lt $Count -and [DateTime]::UtcNow -lt $deadline)
         $listed
     }
@@ -229,6 +228,7 @@ Describe 'Queue sources and actions' {
         $result = $r | Where-Object { $_ -is [Outage.Tools.Core.Queue.QueueActionResult] }
         $result.State | Should -Be 'Unchanged'
         $result.Note | Should -Be 'already on hold'
+        ($result | Out-String -Width 120) | Should -Match 'Unchanged\s+already on hold'
         ($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'already on hold'
         $m | Remove-MailQueueMessage -Confirm:$false
     }
@@ -307,6 +307,49 @@ Describe 'Diagnostics' {
         ($v.Message -join "`n") | Should -Match ([regex]::Escape($script:peer.Server))
         $v2 = Test-MimeMessage $script:mime -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($v2.Message -join "`n") | Should -Match 'Test-MimeMessage'
+    }
+
+    It 'writes a -Verbose line naming the command and its parameters in every cmdlet' {
+        $closed = Get-FreePort
+        $eml = (Get-ChildItem $script:mime -Filter *.eml | Select-Object -First 1).FullName
+        $dns = $script:peer.Server
+        $runs = [ordered]@{
+            'Get-MimeRule'              = { Get-MimeRule -Id 'boundary*' -Verbose 4>&1 }
+            'Test-MimeMessage'          = { Test-MimeMessage $eml -Verbose 4>&1 }
+            'Get-MimeStructure'         = { Get-MimeStructure $eml -Verbose 4>&1 }
+            'Get-MailQueue'             = { Get-MailQueue -Path $script:postqueue -Verbose 4>&1 }
+            'Get-MailQueueMessage'      = { Get-MailQueueMessage -Path $script:postqueue -First 1 -Verbose 4>&1 }
+            'Measure-MailQueue'         = { Measure-MailQueue -Path $script:postqueue -Verbose 4>&1 }
+            'Watch-MailQueue'           = { Watch-MailQueue -Path $script:postqueue -Count 1 -Verbose 4>&1 }
+            'Export-MailQueueMessage'   = { Get-MailQueueMessage -Path $script:mime -Format Spool -First 1 | Export-MailQueueMessage -Verbose 4>&1 }
+            'Suspend-MailQueueMessage'  = { Get-MailQueueMessage -Path $script:postqueue -First 1 | Suspend-MailQueueMessage -WhatIf -Verbose 4>&1 }
+            'Resume-MailQueueMessage'   = { Get-MailQueueMessage -Path $script:postqueue -First 1 | Resume-MailQueueMessage -WhatIf -Verbose 4>&1 }
+            'Remove-MailQueueMessage'   = { Get-MailQueueMessage -Path $script:postqueue -First 1 | Remove-MailQueueMessage -WhatIf -Verbose 4>&1 }
+            'Resolve-DnsRecord'         = { Resolve-DnsRecord example.test -Server $dns -Verbose 4>&1 }
+            'Test-MailDomain'           = { Test-MailDomain example.test -Server $dns -Verbose 4>&1 }
+            'Test-DnsZoneConsistency'   = { Test-DnsZoneConsistency example.test -NameServer $dns -Verbose 4>&1 }
+            'Compare-DnsResolver'       = { Compare-DnsResolver example.test -Server $dns -Verbose 4>&1 }
+            'Test-SmtpEndpoint'         = { Test-SmtpEndpoint "127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Test-OwaEndpoint'          = { Test-OwaEndpoint -Uri "https://127.0.0.1:$closed/owa/" -Timeout 2 -Verbose 4>&1 }
+            'Test-EwsEndpoint'          = { Test-EwsEndpoint "127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Test-ActiveSyncEndpoint'   = { Test-ActiveSyncEndpoint "127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Test-AutodiscoverEndpoint' = { Test-AutodiscoverEndpoint 'user@example.test' -Timeout 2 -DnsServer $dns -Verbose 4>&1 }
+            'Invoke-OutageCheck'        = { Invoke-OutageCheck -MessagePath $eml -Verbose 4>&1 }
+            'Export-OutageReport'       = { Invoke-OutageCheck -MessagePath $eml | Export-OutageReport -Path (Join-Path $script:work 'r.html') -Force -Verbose 4>&1 }
+        }
+        (Get-Command -Module Outage.Tools -CommandType Cmdlet).Name | Where-Object { -not $runs.Contains($_) } | Should -BeNullOrEmpty
+        foreach ($name in $runs.Keys) {
+            $v = & $runs[$name] 2>$null | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($v.Message -join "`n") | Should -Match "(^|\n)$name\b" -Because "$name -Verbose should say that it ran"
+        }
+    }
+
+    It 'probes the exchanges of real MX records piped from Resolve-DnsRecord' {
+        $mx = Resolve-DnsRecord example.test MX -Server $script:peer.Server
+        $r = $mx | Test-SmtpEndpoint -DnsServer $script:peer.Server -Timeout 3
+        $r | Should -HaveCount @($mx).Count
+        ($r.Target | ForEach-Object { $_.TrimEnd('.') } | Sort-Object) | Should -Be ($mx.Exchange | ForEach-Object { $_.TrimEnd('.') } | Sort-Object)
+        $r.Target | Should -Not -Contain $script:peer.Server
     }
 
     It 'writes one NXDOMAIN error per name, not one per A/AAAA question' {

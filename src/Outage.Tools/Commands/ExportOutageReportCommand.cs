@@ -87,10 +87,12 @@ public sealed class ExportOutageReportCommand : OutageCmdlet
 
     protected override void EndProcessing()
     {
+        Announce();
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         var all = new List<OutageCheckResult>();
         if (HistoryPath is not null)
         {
+            WriteVerbose($"{MyInvocation.MyCommand.Name}: reading history '{GetUnresolvedProviderPathFromPSPath(HistoryPath)}'");
             all.AddRange(new OutageHistory(GetUnresolvedProviderPathFromPSPath(HistoryPath)).Read());
         }
 

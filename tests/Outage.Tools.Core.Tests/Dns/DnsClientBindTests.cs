@@ -123,6 +123,20 @@ public sealed class DnsClientBindTests
     }
 
     [Fact]
+    public void Resolve_operation_gives_one_NXDOMAIN_error_per_name_whatever_the_number_of_types()
+    {
+        var request = new DnsResolveRequest { Names = new[] { "nope.example.test", "NOPE.example.test.", "gone.example.test" }, Timeout = TimeSpan.FromSeconds(2), Retry = 0 };
+        request.Servers.Add(_bind.Ns1);
+        request.Types.Add(DnsRecordType.A);
+        request.Types.Add(DnsRecordType.AAAA);
+        request.Types.Add(DnsRecordType.MX);
+        var errors = DnsResolve.Run(request).Where(o => o.Kind == OutcomeKind.Error).Select(o => o.Error!).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Equal(ErrorIds.DnsNameNotFound, e.ErrorId));
+        Assert.Equal(new[] { "nope.example.test.", "gone.example.test." }, errors.Select(e => ((string)e.Target!).ToLowerInvariant()));
+    }
+
+    [Fact]
     public void Resolve_timeout_is_a_per_name_error()
     {
         var request = new DnsResolveRequest { Names = new[] { "example.test" }, Timeout = TimeSpan.FromMilliseconds(200), Retry = 0 };

@@ -704,8 +704,9 @@ public sealed class MimeLinter
         if (e.NoColonCount > 0)
         {
             // No empty line ever came: the colon-less line was the start of the content (RFC 5322 §2.1).
+            // Poison when the message header has no field at all: MimeKit refuses such a message.
             Add("header-body-separator-missing", e.NoColonOffset, e.NoColonLine, e.Path, null,
-                "Content starts without the empty line that ends the header fields.");
+                "Content starts without the empty line that ends the header fields.", condition: e.IsMessage && e.Depth == 0 && e.FieldCount == 0);
         }
         else if (eof || e.IsMessage && e.Depth > 0)
         {
@@ -728,12 +729,13 @@ public sealed class MimeLinter
             if (e.NoColonCount > 0)
             {
                 // The empty line came, so the separator is there: the colon-less lines are bad header lines (RFC 5322
-                // §2.2). Poison in the message header when a field follows: parsers end the header at the first one.
+                // §2.2). Poison in the message header when a field follows (parsers end the header at the first one)
+                // or when the message starts with it (MimeKit refuses the message).
                 var after = e.FieldAfterFirstNoColon;
                 Add("header-no-colon", e.NoColonOffset, e.NoColonLine, e.Path, null,
                     (e.NoColonCount == 1 ? "A header line without a colon" : $"{e.NoColonCount:N0} header lines without a colon; the first is here")
                     + (after ? "; parsers end the header here, so the fields after it are read as body text." : "."),
-                    condition: after && e.IsMessage && e.Depth == 0);
+                    condition: (after || e.NoColonOffset == e.HeaderOffset) && e.IsMessage && e.Depth == 0);
             }
 
             EndHeader(e, ended: true);
@@ -748,7 +750,7 @@ public sealed class MimeLinter
                 if (e.FieldCount == 0 && e.NoColonCount == 0)
                 {
                     Add("header-leading-continuation", _lineStart, _lineNo, e.Path, null,
-                        "The header section starts with a folded continuation line that continues no field.");
+                        "The header section starts with a folded continuation line that continues no field.", condition: e.IsMessage && e.Depth == 0);
                 }
 
                 return;

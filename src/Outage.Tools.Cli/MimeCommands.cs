@@ -47,10 +47,15 @@ public static class MimeCommands
             Description = "Files checked in parallel (default: the number of processors).",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
-        var format = CliIO.FormatOption();
-        var command = new Command("lint", "Check messages for MIME and RFC 5322 malformations (like Test-MimeMessage). Exit code 1 when any message has an Error finding.")
+        var profile = new Option<string>("--profile")
         {
-            paths, recurse, mbox, rule, exclude, minimum, throttle, format, postfix, configDir, exim, eximPath, eximConfig,
+            Description = "Which rules make a message poison: Calibrated (default), Strict (every Error rule), or a profile file of 'rule = Poison|Conditional|Nonconforming' lines.",
+            DefaultValueFactory = _ => "Calibrated",
+        };
+        var format = CliIO.FormatOption();
+        var command = new Command("lint", "Check messages for MIME and RFC 5322 malformations (like Test-MimeMessage). Exit code 1 when any message is poison (its verdict; see --profile).")
+        {
+            paths, recurse, mbox, rule, exclude, minimum, throttle, profile, format, postfix, configDir, exim, eximPath, eximConfig,
         };
         command.SetAction(parse =>
         {
@@ -93,15 +98,22 @@ public static class MimeCommands
                 request.ExcludeRules.Add(r);
             }
 
-            return io.Write(() => LiveQueueLint.Run(request, queues).Select(ToJson), parse.GetValue(format), LintTable, r => r.ErrorCount > 0);
+            return io.Write(() =>
+            {
+                // An unusable profile is an OutageException here, which CliIO reports with exit code 2.
+                request.Options.Profile = MimeProfile.Load(parse.GetValue(profile)!);
+                return LiveQueueLint.Run(request, queues).Select(ToJson);
+            }, parse.GetValue(format), LintTable, r => r.Poison);
         });
         return command;
     }
 
     /// <summary>The JSON Lines shape the issue fixes: exactly these names.</summary>
-    public sealed record LintLine(string Path, long Size, bool WellFormed, int ErrorCount, int WarningCount, IReadOnlyList<FindingLine> Findings);
+    public sealed record LintLine(string Path, long Size, MimeVerdict Verdict, bool Poison, bool WellFormed, int ErrorCount, int WarningCount,
+        IReadOnlyList<FindingLine> Findings);
 
-    public sealed record FindingLine(string Rule, MimeSeverity Severity, long Offset, long Line, string Part, string? Header, string Message, string Reference);
+    public sealed record FindingLine(string Rule, MimeSeverity Severity, bool Poison, long Offset, long Line, string Part, string? Header, string Message,
+        string Reference);
 
     private static Outcome<LintLine> ToJson(Outcome<MimeMessageReport> o)
     {
@@ -112,12 +124,13 @@ public static class MimeCommands
 
         var r = o.Value!;
         var path = r.MessageIndex > 1 || r.StartOffset > 0 ? $"{r.Path}#{r.MessageIndex}" : r.Path;
-        return Outcome<LintLine>.Success(new LintLine(path, r.Size, r.WellFormed, r.ErrorCount, r.WarningCount,
-            r.Findings.Select(f => new FindingLine(f.Rule, f.Severity, f.Offset, f.Line, f.Part, f.Header, f.Message, f.Reference)).ToList()));
+        return Outcome<LintLine>.Success(new LintLine(path, r.Size, r.Verdict, r.Poison, r.WellFormed, r.ErrorCount, r.WarningCount,
+            r.Findings.Select(f => new FindingLine(f.Rule, f.Severity, f.Poison, f.Offset, f.Line, f.Part, f.Header, f.Message, f.Reference)).ToList()));
     }
 
     private static readonly TableColumn<LintLine>[] LintTable =
     {
+        new("Verdict", 13, r => r.Verdict),
         new("WellFormed", 10, r => r.WellFormed),
         new("Errors", 6, r => r.ErrorCount),
         new("Warnings", 8, r => r.WarningCount),
@@ -189,6 +202,7 @@ public static class MimeCommands
         new("Id", 28, r => r.Id),
         new("Area", 6, r => r.Area),
         new("Severity", 8, r => r.DefaultSeverity),
+        new("Impact", 13, r => r.Impact),
         new("Reference", 30, r => r.Reference),
         new("Description", 0, r => r.Description),
     };

@@ -26,6 +26,26 @@ Describe 'Test-MimeMessage' {
         ($report.Findings | Where-Object Rule -eq 'missing-from').Part | Should -Be '0'
     }
 
+    It 'gives a verdict: nonconforming is not poison, -Profile Strict and a profile file move rules' {
+        $missing = Test-MimeMessage -Content "Subject: only`r`n`r`nbody`r`n"
+        $missing.Verdict | Should -Be 'Nonconforming'
+        $missing.Poison | Should -BeFalse
+        (Test-MimeMessage -Content "Subject: only`r`n`r`nbody`r`n" -Profile Strict).Poison | Should -BeTrue
+        $poison = Test-MimeMessage -Content "From: a@example.com`r`nbroken`r`nTo: b@example.com`r`n`r`nx`r`n"
+        $poison.Verdict | Should -Be 'Poison'
+        ($poison.Findings | Where-Object Poison).Rule | Should -Be 'header-no-colon'
+        $file = Join-Path ([IO.Path]::GetTempPath()) ("outage-profile-" + [guid]::NewGuid() + '.txt')
+        Set-Content -LiteralPath $file -Value 'missing-* = Poison'
+        try {
+            (Test-MimeMessage -Content "Subject: only`r`n`r`nbody`r`n" -Profile $file).Poison | Should -BeTrue
+        } finally {
+            Remove-Item -LiteralPath $file
+        }
+        { Test-MimeMessage -Content "x" -Profile (Join-Path $TestDrive 'none.txt') -ErrorAction Stop } | Should -Throw -ErrorId 'MimeProfileInvalid*'
+        (Get-MimeRule header-no-colon).Impact | Should -Be 'Conditional'
+        (Get-MimeRule header-no-colon).Evidence | Should -Match 'Python'
+    }
+
     It 'binds Get-ChildItem output by property name and checks folders' {
         $reports = Get-ChildItem $fixtures -Filter *.eml | Test-MimeMessage
         $reports | Should -HaveCount 3

@@ -37,7 +37,7 @@ internal static class HeaderChecks
         "cp1256", "cp1257", "cp1258", "cp850", "cp852", "cp866", "cp437", "ibm437", "ibm850", "ibm852", "ibm866",
         "koi8-r", "koi8-u", "gb2312", "gbk", "gb18030", "big5", "big5-hkscs", "hz-gb-2312", "shift_jis", "shift-jis", "sjis",
         "euc-jp", "iso-2022-jp", "iso-2022-jp-2", "euc-kr", "iso-2022-kr", "ks_c_5601-1987", "cp949", "tis-620", "x-mac-roman",
-        "macintosh", "ansi_x3.4-1968", "unicode-1-1-utf-7", "x-user-defined", "cp932", "windows-31j", "viscii", "iso-ir-111",
+        "macintosh", "ansi_x3.4-1968", "ansi-x3.4-1968", "ansi_x3.4-1986", "iso646-us", "iso_646.irv:1991", "iso-ir-6", "us", "cp367", "ibm367", "csascii", "unicode-1-1-utf-7", "x-user-defined", "cp932", "windows-31j", "viscii", "iso-ir-111",
     };
 
     public static void Check(MimeLinter l, MimeLinter.Entity e, string lower, string name, string value, long offset, long line, bool complete)
@@ -184,6 +184,9 @@ internal static class HeaderChecks
             return;
         }
 
+        // RFC 2231 §3-4: the boundary may come as boundary*= (charset'lang'%XX) or in sections boundary*0=, boundary*1*=.
+        boundary ??= Rfc2231Value(parameters, "boundary");
+
         if (boundary is null)
         {
             l.Report("multipart-no-boundary", offset, line, e.Path, name, $"A {e.Type} Content-Type without a boundary parameter.");
@@ -228,6 +231,69 @@ internal static class HeaderChecks
         }
 
         e.Boundary = bytes;
+    }
+
+    /// <summary>The value of an RFC 2231 parameter given as name*= or name*0=, name*1*= …, decoded; null when absent.</summary>
+    private static string? Rfc2231Value(List<KeyValuePair<string, string>> parameters, string name)
+    {
+        var sections = new SortedDictionary<int, (string Value, bool Extended)>();
+        foreach (var kv in parameters)
+        {
+            if (kv.Key.Length <= name.Length || !kv.Key.StartsWith(name, StringComparison.Ordinal) || kv.Key[name.Length] != '*')
+            {
+                continue;
+            }
+
+            var rest = kv.Key.Substring(name.Length + 1);
+            var extended = rest.EndsWith("*", StringComparison.Ordinal) || rest.Length == 0;
+            var number = rest.TrimEnd('*');
+            var n = 0;
+            if (number.Length > 0 && !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out n))
+            {
+                continue;
+            }
+
+            sections[n] = (kv.Value, extended);
+        }
+
+        if (sections.Count == 0)
+        {
+            return null;
+        }
+
+        var sb = new System.Text.StringBuilder();
+        foreach (var section in sections)
+        {
+            var v = section.Value.Value;
+            if (section.Value.Extended)
+            {
+                if (section.Key == 0)
+                {
+                    var q1 = v.IndexOf('\'');
+                    var q2 = q1 < 0 ? -1 : v.IndexOf('\'', q1 + 1);
+                    v = q2 < 0 ? v : v.Substring(q2 + 1);
+                }
+
+                for (var i = 0; i < v.Length; i++)
+                {
+                    if (v[i] == '%' && i + 2 < v.Length && IsHex(v[i + 1]) && IsHex(v[i + 2]))
+                    {
+                        sb.Append((char)Convert.ToInt32(v.Substring(i + 1, 2), 16));
+                        i += 2;
+                    }
+                    else
+                    {
+                        sb.Append(v[i]);
+                    }
+                }
+            }
+            else
+            {
+                sb.Append(v);
+            }
+        }
+
+        return sb.ToString();
     }
 
     private static bool IsBchar(char c) =>

@@ -14,11 +14,11 @@ namespace Outage.Tools.Core.Mime;
 public static class LiveQueueLint
 {
     /// <summary>
-    /// A poison message: one the MIME linter found an Error in. The one place that decides it, so the check,
-    /// the CLI and the probable causes agree (and switch together to the linter's own verdict when it has one).
+    /// A poison message: the linter's verdict (<see cref="MimeMessageReport.Poison"/>). The one place the check,
+    /// the CLI and the probable causes ask, so they agree.
     /// </summary>
     public static bool IsPoison(MimeMessageReport report) =>
-        (report ?? throw new ArgumentNullException(nameof(report))).ErrorCount > 0;
+        (report ?? throw new ArgumentNullException(nameof(report))).Poison;
 
     /// <summary>The reports of <paramref name="request"/>'s own inputs, then of every message of each queue; listing errors are passed on.</summary>
     public static IEnumerable<Outcome<MimeMessageReport>> Run(MimeLintRequest request, IEnumerable<QueueSourceOptions> queues,

@@ -59,6 +59,7 @@ public sealed class MimeLinter
     private bool _partsReported;
     private bool _nestingReported;
     private long _sizeLine;
+    private bool _bodyFromReported;
 
     public MimeLinter(MimeLintOptions? options = null, string source = "", long baseOffset = 0, long firstLineNumber = 1, bool recordParts = false)
     {
@@ -424,7 +425,8 @@ public sealed class MimeLinter
     private void BareCr(long offset)
     {
         // RFC 5322 §2.3: CR and LF only occur together as CRLF.
-        Add("line-bare-cr", offset, _lineNo, Top.Path, null, "A CR (0x0D) that is not followed by LF.");
+        // Poison in a header section: Python's email ends the header line there, MimeKit does not.
+        Add("line-bare-cr", offset, _lineNo, Top.Path, null, "A CR (0x0D) that is not followed by LF.", condition: Top.InHeader);
     }
 
     /// <summary>Ends the input and returns the findings, in the order found.</summary>
@@ -656,8 +658,12 @@ public sealed class MimeLinter
             }
             else if (!e.FirstBoundarySeen && !e.Closed)
             {
+                // Poison when the body has delimiter lines of another boundary: every part the sender wrote becomes
+                // preamble, which MimeKit hides while Python's email shows the whole body as text.
                 Add("boundary-not-found", e.BodyOffset, e.BodyLine, e.Path, "Content-Type",
-                    $"The boundary \"{Latin1(e.Boundary!, 0, e.Boundary!.Length)}\" never occurs in the body.");
+                    $"The boundary \"{Latin1(e.Boundary!, 0, e.Boundary!.Length)}\" never occurs in the body"
+                    + (e.PreambleDelimiterLike ? ", which has delimiter lines of another boundary: every part becomes preamble." : "."),
+                    condition: e.PreambleDelimiterLike);
             }
             else if (!e.Closed)
             {
@@ -698,8 +704,9 @@ public sealed class MimeLinter
         if (e.NoColonCount > 0)
         {
             // No empty line ever came: the colon-less line was the start of the content (RFC 5322 §2.1).
+            // Poison when the message header has no field at all: MimeKit refuses such a message.
             Add("header-body-separator-missing", e.NoColonOffset, e.NoColonLine, e.Path, null,
-                "Content starts without the empty line that ends the header fields.");
+                "Content starts without the empty line that ends the header fields.", condition: e.IsMessage && e.Depth == 0 && e.FieldCount == 0);
         }
         else if (eof || e.IsMessage && e.Depth > 0)
         {
@@ -719,16 +726,16 @@ public sealed class MimeLinter
         if (_lineLen == 0)
         {
             EndField(e);
-            if (e.NoColonCount > 0 && !e.FieldAfterNoColon && e.IsMessage && e.Depth == 0 && e.FieldCount > 0)
+            if (e.NoColonCount > 0)
             {
-                // The colon-less lines were followed by no further field: they were the content (RFC 5322 §2.1).
-                Add("header-body-separator-missing", e.NoColonOffset, e.NoColonLine, e.Path, null,
-                    "Content starts without the empty line that ends the header fields.");
-            }
-            else if (e.NoColonCount > 0)
-            {
+                // The empty line came, so the separator is there: the colon-less lines are bad header lines (RFC 5322
+                // §2.2). Poison in the message header when a field follows (parsers end the header at the first one)
+                // or when the message starts with it (MimeKit refuses the message).
+                var after = e.FieldAfterFirstNoColon;
                 Add("header-no-colon", e.NoColonOffset, e.NoColonLine, e.Path, null,
-                    e.NoColonCount == 1 ? "A header line without a colon." : $"{e.NoColonCount:N0} header lines without a colon; the first is here.");
+                    (e.NoColonCount == 1 ? "A header line without a colon" : $"{e.NoColonCount:N0} header lines without a colon; the first is here")
+                    + (after ? "; parsers end the header here, so the fields after it are read as body text." : "."),
+                    condition: (after || e.NoColonOffset == e.HeaderOffset) && e.IsMessage && e.Depth == 0);
             }
 
             EndHeader(e, ended: true);
@@ -743,7 +750,7 @@ public sealed class MimeLinter
                 if (e.FieldCount == 0 && e.NoColonCount == 0)
                 {
                     Add("header-leading-continuation", _lineStart, _lineNo, e.Path, null,
-                        "The header section starts with a folded continuation line that continues no field.");
+                        "The header section starts with a folded continuation line that continues no field.", condition: e.IsMessage && e.Depth == 0);
                 }
 
                 return;
@@ -777,13 +784,26 @@ public sealed class MimeLinter
         }
 
         var name = Latin1(_line, 0, colon);
+        if (e.InvalidNameFinding is not null)
+        {
+            // A field after a name with white space or a control octet: Python's email ends the header at that name.
+            e.InvalidNameFinding.Poison = _o.Profile.IsPoison("header-invalid-name", true);
+            e.InvalidNameFinding = null;
+        }
+
         for (var x = 0; x < colon; x++)
         {
             var c = _line[x];
             if (c < 33 || c > 126)
             {
+                var count = _findings.Count;
                 Add("header-invalid-name", _lineStart + x, _lineNo, e.Path, name.Trim(),
                     $"The field name \"{name}\" contains {(c == ' ' || c == '\t' ? "white space" : $"the octet 0x{c:X2}")}; names are printable ASCII without colon.");
+                if (_findings.Count > count && e.IsMessage && e.Depth == 0 && e.InvalidNameFinding is null)
+                {
+                    e.InvalidNameFinding = _findings[count];
+                }
+
                 break;
             }
         }
@@ -794,6 +814,7 @@ public sealed class MimeLinter
         }
 
         e.FieldAfterNoColon = e.NoColonCount > 0;
+        e.FieldAfterFirstNoColon |= e.NoColonCount > 0;
         _fieldName = name.Trim();
         _fieldOffset = _lineStart;
         _fieldLine = _lineNo;
@@ -862,8 +883,9 @@ public sealed class MimeLinter
         HeaderChecks.Check(this, e, lower, name, value, _fieldOffset, _fieldLine, complete: _fieldKeep == _fieldLen);
     }
 
-    internal void Report(string rule, long offset, long line, string part, string? header, string message, MimeSeverity? severity = null) =>
-        Add(rule, offset, line, part, header, message, severity);
+    internal void Report(string rule, long offset, long line, string part, string? header, string message, MimeSeverity? severity = null,
+        bool condition = false) =>
+        Add(rule, offset, line, part, header, message, severity, condition);
 
     private void EndHeader(Entity e, bool ended)
     {
@@ -951,8 +973,11 @@ public sealed class MimeLinter
                 var outer = _stack[k];
                 if (outer.Kind == Kind.Multipart && outer.Boundary is not null && StartsWith(e.Boundary, outer.Boundary))
                 {
+                    // Poison when what follows the outer boundary is only '-' and white space: an inner delimiter line
+                    // then reads as an outer delimiter or close delimiter (Python's email reads another tree).
                     Add("boundary-nested-conflict", e.CtOffset, e.CtLine, e.Path, "Content-Type",
-                        $"The boundary \"{Latin1(e.Boundary, 0, e.Boundary.Length)}\" starts with the enclosing boundary \"{Latin1(outer.Boundary, 0, outer.Boundary.Length)}\" (part {outer.Path}).");
+                        $"The boundary \"{Latin1(e.Boundary, 0, e.Boundary.Length)}\" starts with the enclosing boundary \"{Latin1(outer.Boundary, 0, outer.Boundary.Length)}\" (part {outer.Path}).",
+                        condition: OnlyDashOrSpace(e.Boundary, outer.Boundary.Length));
                     break;
                 }
             }
@@ -982,6 +1007,19 @@ public sealed class MimeLinter
         _base64Next = FastPaths && _style != 0 && BitConverter.IsLittleEndian && InBase64Body(e);
     }
 
+    private static bool OnlyDashOrSpace(byte[] value, int from)
+    {
+        for (var i = from; i < value.Length; i++)
+        {
+            if (value[i] != '-' && value[i] != ' ' && value[i] != '\t')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool StartsWith(byte[] value, byte[] prefix)
     {
         if (prefix.Length > value.Length)
@@ -1006,6 +1044,12 @@ public sealed class MimeLinter
     {
         if (e.Kind != Kind.Leaf)
         {
+            if (e.Kind == Kind.Multipart && !e.FirstBoundarySeen && _keep > 2 && _line[0] == '-' && _line[1] == '-')
+            {
+                // A delimiter-like line of another boundary in the preamble: parts the sender wrote, all hidden there.
+                e.PreambleDelimiterLike = true;
+            }
+
             return;
         }
 
@@ -1013,6 +1057,14 @@ public sealed class MimeLinter
         {
             // A line too long to keep whole (line-too-long says so): decoding, and so the charset check, stops here.
             e.DecodeCheck = false;
+        }
+
+        if (_keep >= 5 && _line[0] == 'F' && !_bodyFromReported && _line[1] == 'r' && _line[2] == 'o' && _line[3] == 'm' && _line[4] == ' ')
+        {
+            // RFC 4155 §2: mbox storage splits a message at such a line, or rewrites it to ">From " (Postfix local).
+            _bodyFromReported = true;
+            Add("mbox-from-line", _lineStart, _lineNo, e.Path, null,
+                "A body line starts with 'From ': an mbox reader takes it for the start of a new message unless it is quoted as '>From '.");
         }
 
         var cte = e.Encoding;
@@ -1393,7 +1445,9 @@ public sealed class MimeLinter
 
     // ---------------------------------------------------------------- helpers
 
-    private void Add(string rule, long offset, long line, string part, string? header, string message, MimeSeverity? severity = null)
+    /// <summary>Records a finding; <paramref name="condition"/> says whether its rule's poison condition holds here.</summary>
+    private void Add(string rule, long offset, long line, string part, string? header, string message, MimeSeverity? severity = null,
+        bool condition = false)
     {
         _ruleCounts.TryGetValue(rule, out var count);
         _ruleCounts[rule] = ++count;
@@ -1408,7 +1462,8 @@ public sealed class MimeLinter
             message += " (further findings of this rule are not listed)";
         }
 
-        _findings.Add(new MimeFinding(rule, severity ?? def.DefaultSeverity, offset, line, part, header, message, def.Reference));
+        _findings.Add(new MimeFinding(rule, severity ?? def.DefaultSeverity, offset, line, part, header, message, def.Reference,
+            _o.Profile.IsPoison(rule, condition)));
     }
 
     internal static string Latin1(byte[] b, int index, int count)
@@ -1588,6 +1643,12 @@ public sealed class MimeLinter
         public int ReceivedCount { get; set; }
         public int NoColonCount { get; set; }
         public bool FieldAfterNoColon { get; set; }
+
+        /// <summary>A field came after the first colon-less line (header-no-colon's poison condition).</summary>
+        public bool FieldAfterFirstNoColon { get; set; }
+
+        /// <summary>A header-invalid-name finding in the message header that becomes poison if a field follows.</summary>
+        public MimeFinding? InvalidNameFinding { get; set; }
         public long NoColonOffset { get; set; }
         public long NoColonLine { get; set; }
         public string? Type { get; set; }
@@ -1627,6 +1688,9 @@ public sealed class MimeLinter
         public long BodyLine { get; set; }
         public long Lines { get; set; }
         public bool FirstBoundarySeen { get; set; }
+
+        /// <summary>A line starting "--" before the first delimiter (boundary-not-found's poison condition).</summary>
+        public bool PreambleDelimiterLike { get; set; }
         public bool Closed { get; set; }
         public int ChildCount { get; set; }
         public bool IsText { get; set; }

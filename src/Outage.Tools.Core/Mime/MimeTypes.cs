@@ -6,8 +6,10 @@ namespace Outage.Tools.Core.Mime;
 /// <summary>One defect found in a message: which rule, how bad, and exactly where.</summary>
 public sealed class MimeFinding
 {
-    public MimeFinding(string rule, MimeSeverity severity, long offset, long line, string part, string? header, string message, string reference)
+    public MimeFinding(string rule, MimeSeverity severity, long offset, long line, string part, string? header, string message, string reference,
+        bool poison = false)
     {
+        Poison = poison;
         Rule = rule;
         Severity = severity;
         Offset = offset;
@@ -40,7 +42,13 @@ public sealed class MimeFinding
     /// <summary>Where the rule comes from, e.g. <c>RFC 5322 §2.1.1</c>.</summary>
     public string Reference { get; }
 
-    public override string ToString() => $"{Severity} {Rule} @{Offset} (line {Line}, part {Part}): {Message}";
+    /// <summary>
+    /// True when this finding makes the message poison under the profile it was checked with: its rule's impact is
+    /// Poison, or Conditional and the rule's condition (Get-MimeRule's PoisonWhen) holds here.
+    /// </summary>
+    public bool Poison { get; internal set; }
+
+    public override string ToString() => $"{(Poison ? "Poison " : string.Empty)}{Severity} {Rule} @{Offset} (line {Line}, part {Part}): {Message}";
 }
 
 /// <summary>The verdict on one message (Test-MimeMessage, <c>outage mime lint</c>).</summary>
@@ -64,7 +72,12 @@ public sealed class MimeMessageReport
             {
                 WarningCount++;
             }
+
+            Poison |= f.Poison;
         }
+
+        // From the findings, never a second parse: Poison beats Nonconforming beats Clean.
+        Verdict = Poison ? MimeVerdict.Poison : ErrorCount + WarningCount > 0 ? MimeVerdict.Nonconforming : MimeVerdict.Clean;
     }
 
     /// <summary>The file (or content name) the message came from.</summary>
@@ -73,8 +86,17 @@ public sealed class MimeMessageReport
     /// <summary>Size of the message in octets.</summary>
     public long Size { get; }
 
-    /// <summary>True when no finding is an Error or a Warning.</summary>
+    /// <summary>True when no finding is an Error or a Warning (conformance; see <see cref="Verdict"/> for harm).</summary>
     public bool WellFormed => ErrorCount == 0 && WarningCount == 0;
+
+    /// <summary>
+    /// Clean (no finding above Info), Nonconforming (findings, none harmful) or Poison (at least one finding whose
+    /// rule makes it harmful: stalled, truncated, bounced, split or read differently by the software on its path).
+    /// </summary>
+    public MimeVerdict Verdict { get; }
+
+    /// <summary>True when <see cref="Verdict"/> is Poison: the messages to hold (<c>Where-Object Poison</c>).</summary>
+    public bool Poison { get; }
 
     public int ErrorCount { get; }
 
@@ -91,7 +113,7 @@ public sealed class MimeMessageReport
     /// <summary>The pipeline object the content came from (a queued message), or null for files and bytes.</summary>
     public IMessageContent? Message { get; }
 
-    public override string ToString() => $"{Path}: {(WellFormed ? "well-formed" : $"{ErrorCount} errors, {WarningCount} warnings")}";
+    public override string ToString() => $"{Path}: {Verdict}{(WellFormed ? string.Empty : $" ({ErrorCount} errors, {WarningCount} warnings)")}";
 }
 
 /// <summary>One entity of a message's part tree (Get-MimeStructure, <c>outage mime tree</c>).</summary>
@@ -156,6 +178,9 @@ public sealed class MimeLintOptions
     public long SizeLimit { get; set; } = 10240000;
 
     public int ReceivedLimit { get; set; } = 50;
+
+    /// <summary>Which rules make a message poison (the verdict); default <see cref="MimeProfile.Calibrated"/>.</summary>
+    public MimeProfile Profile { get; set; } = MimeProfile.Calibrated;
 
     /// <summary>At most this many findings per rule and message (the rest are counted in the last one's message).</summary>
     public int MaxFindingsPerRule { get; set; } = 100;

@@ -6,7 +6,7 @@ namespace Outage.Tools.Core.Operations;
 /// <summary>
 /// A mail message whose raw bytes can be read on demand: a queued message (Postfix, Exim, Exchange export,
 /// spool file) or anything else that is not a plain file. It is how the poison-message triage pipeline works:
-/// <c>Get-MailQueueMessage | Test-MimeMessage | Where-Object { -not $_.WellFormed } | Suspend-MailQueueMessage</c>:
+/// <c>Get-MailQueueMessage | Test-MimeMessage | Where-Object Poison | Suspend-MailQueueMessage</c>:
 /// Test-MimeMessage reads the content through this interface and puts the object itself in its report's
 /// <c>Message</c> property, so the next cmdlet binds the queued message again by property name.
 /// </summary>

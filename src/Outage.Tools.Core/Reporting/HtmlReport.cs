@@ -191,7 +191,7 @@ public static class HtmlReport
         sb.Append("<section><h2>Poison messages</h2>");
         if (poison.Count == 0)
         {
-            sb.Append("<p>No malformed message found.</p></section>\n");
+            sb.Append("<p>No poison message found (nonconforming but harmless messages are counted in the poison-messages detail).</p></section>\n");
             return;
         }
 

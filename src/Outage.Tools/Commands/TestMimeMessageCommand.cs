@@ -76,6 +76,17 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = System.Environment.ProcessorCount;
 
+    /// <summary>
+    /// Which rules make a message poison (its Verdict): Calibrated (default), Strict (every rule whose default
+    /// severity is Error), or the path of a profile file of "rule = Poison|Conditional|Nonconforming" lines.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MimeProfileCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Profile { get; set; } = "Calibrated";
+
+    private MimeProfile _profile = MimeProfile.Calibrated;
+
     /// <summary>Return one boolean per message (True when well-formed) instead of a report.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -87,6 +98,9 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
         try
         {
             FindingFilter.Create(Rule ?? System.Array.Empty<string>(), ExcludeRule ?? System.Array.Empty<string>(), MinimumSeverity);
+            var builtIn = System.Linq.Enumerable.Contains(MimeProfile.BuiltIn, Profile, System.StringComparer.OrdinalIgnoreCase);
+            _profile = MimeProfile.Load(builtIn ? Profile : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Profile));
+            WriteVerbose($"Verdict profile: {_profile.Name}.");
         }
         catch (OutageException ex)
         {
@@ -112,6 +126,7 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
             MinimumSeverity = MinimumSeverity,
             ThrottleLimit = ThrottleLimit,
         };
+        request.Options.Profile = _profile;
         foreach (var r in Rule ?? System.Array.Empty<string>())
         {
             request.Rules.Add(r);

@@ -11,8 +11,9 @@ namespace Outage.Tools.Core.Checks.Providers;
 
 /// <summary>
 /// MIME checks, per configured message folder or file: <c>poison-messages</c> lints every message with the
-/// streaming linter and fails when malformed messages (any Error finding) reach PoisonFail; the evidence
-/// names each poison message with its rules, offsets and parts.
+/// streaming linter and fails when poison messages (verdict Poison: a finding that hurts the software on the path,
+/// see <see cref="MimeRule.Impact"/>) reach PoisonFail; merely nonconforming messages are counted, not failed. The
+/// evidence names each poison message with its poison rules, offsets and parts.
 /// </summary>
 public sealed class MimeCheckProvider : IOutageCheckProvider
 {
@@ -123,7 +124,7 @@ public sealed class MimeCheckProvider : IOutageCheckProvider
         var request = new MimeLintRequest { Recurse = true, ThrottleLimit = 1 };
         request.Inputs.Add(MimeInput.FromPath(path));
         var checkedCount = 0;
-        var warnings = 0;
+        var nonconforming = 0;
         var poison = new List<MimeMessageReport>();
         var errors = new List<string>();
         foreach (var o in MimeLint.Run(request, null, ct))
@@ -144,9 +145,9 @@ public sealed class MimeCheckProvider : IOutageCheckProvider
             {
                 poison.Add(o.Value!);
             }
-            else if (o.Value!.WarningCount > 0)
+            else if (o.Value!.Verdict == MimeVerdict.Nonconforming)
             {
-                warnings++;
+                nonconforming++;
             }
         }
 
@@ -160,16 +161,16 @@ public sealed class MimeCheckProvider : IOutageCheckProvider
         }
 
         var status = poison.Count >= t.PoisonFail ? CheckStatus.Fail : CheckStatus.Pass;
-        var rules = poison.SelectMany(r => r.Findings.Where(f => f.Severity == MimeSeverity.Error).Select(f => f.Rule)).Distinct().ToList();
+        var rules = poison.SelectMany(r => r.Findings.Where(f => f.Poison).Select(f => f.Rule)).Distinct().ToList();
         var summary = poison.Count == 0
-            ? $"{checkedCount:N0} messages checked, none malformed" + (warnings > 0 ? $" ({warnings:N0} with warnings)" : string.Empty)
+            ? $"{checkedCount:N0} messages checked, none poison" + (nonconforming > 0 ? $" ({nonconforming:N0} nonconforming)" : string.Empty)
             : $"{poison.Count:N0} poison message(s) of {checkedCount:N0}: {string.Join(", ", rules.Take(5))}";
         yield return new OutageCheckResult(CheckArea.Mime, path, "poison-messages", status, summary,
-            $"Fail at {t.PoisonFail} malformed message(s) (any Error finding). {warnings:N0} message(s) have warnings only.", evidence, null, duration,
+            $"Fail at {t.PoisonFail} poison message(s) (verdict Poison). {nonconforming:N0} message(s) are nonconforming but harmless.", evidence, null, duration,
             value: poison.Count, unit: "messages");
     }
 
     private static string Describe(MimeMessageReport report) =>
-        $"{report.Path}: " + string.Join("; ", report.Findings.Where(f => f.Severity == MimeSeverity.Error).Take(3)
+        $"{report.Path}: " + string.Join("; ", report.Findings.Where(f => f.Poison).Take(3)
             .Select(f => $"{f.Rule} at offset {f.Offset} (line {f.Line}, part {f.Part})"));
 }

@@ -49,10 +49,13 @@ public sealed class OutageCheckConfiguration
     /// <summary>Trust this root certificate file for endpoint checks (private PKI).</summary>
     public string? TrustedRootCertificate { get; set; }
 
+    /// <summary>Microsoft 365 service health to watch (null: none); see <see cref="Microsoft365CheckSpec"/>.</summary>
+    public Microsoft365CheckSpec? Microsoft365 { get; set; }
+
     public static readonly string[] Keys =
     {
         "Domains", "DnsServers", "OwaUris", "ActiveSyncUris", "EwsUris", "AutodiscoverAddresses", "SmtpHosts", "Queues",
-        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate",
+        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate", "Microsoft365",
     };
 
     /// <summary>Reads a configuration file (.psd1 or .json).</summary>
@@ -122,6 +125,13 @@ public sealed class OutageCheckConfiguration
             config.Thresholds.Apply(thresholds);
         }
 
+        if (Get(table, "Microsoft365") is { } m365)
+        {
+            config.Microsoft365 = m365 is IDictionary<string, object?> m
+                ? Microsoft365CheckSpec.FromTable(m, p => Anchor(p, baseDirectory))
+                : throw new FormatException("Microsoft365 must be a table such as @{ ManagedIdentity = $true; Services = 'Exchange Online' }");
+        }
+
         foreach (var item in Items(Get(table, "Queues")))
         {
             if (item is not IDictionary<string, object?> q)
@@ -144,7 +154,7 @@ public sealed class OutageCheckConfiguration
 
     /// <summary>True when there is nothing to check.</summary>
     public bool IsEmpty => Domains.Count + OwaUris.Count + ActiveSyncUris.Count + EwsUris.Count + AutodiscoverAddresses.Count +
-        SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0;
+        SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0 && Microsoft365 is null;
 
     private static object? Get(IDictionary<string, object?> table, string key) =>
         table.TryGetValue(key, out var v) ? v : table.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;

@@ -309,6 +309,36 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
     }
 
     [Fact]
+    public void A_certificate_is_found_by_thumbprint_in_the_CurrentUser_personal_store()
+    {
+        using var cert = GraphFake.MakeClientCertificate("CN=outage-tools-store-test-" + Guid.NewGuid().ToString("N"));
+        using var store = new System.Security.Cryptography.X509Certificates.X509Store(
+            System.Security.Cryptography.X509Certificates.StoreName.My, System.Security.Cryptography.X509Certificates.StoreLocation.CurrentUser);
+        store.Open(System.Security.Cryptography.X509Certificates.OpenFlags.ReadWrite);
+        store.Add(cert);
+        try
+        {
+            var credential = ClientCertificateCredential.FromStore(cert.Thumbprint.ToLowerInvariant());
+            Assert.Equal(cert.Thumbprint, credential.Certificate.Thumbprint);
+            Assert.True(credential.Certificate.HasPrivateKey);
+            var previous = Fake.ClientCertificate;
+            Fake.ClientCertificate = cert;
+            try
+            {
+                Assert.Equal(4, Results(ServiceHealthQuery.GetHealth(Connect(new ServiceHealthRequest(), credential: credential), default)).Count);
+            }
+            finally
+            {
+                Fake.ClientCertificate = previous;
+            }
+        }
+        finally
+        {
+            store.Remove(cert);
+        }
+    }
+
+    [Fact]
     public void A_wrong_secret_is_an_authentication_error_that_never_shows_the_secret()
     {
         const string wrong = "Wr0ng~Secret_value-that-must-not-leak";

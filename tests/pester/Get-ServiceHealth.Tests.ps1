@@ -67,7 +67,8 @@ Describe 'Get-ServiceHealth' {
     It 'reports a wrong secret as an authentication error without showing it' {
         $wrong = 'Wrong-' + [guid]::NewGuid()
         $p = $common.Clone(); $p.ClientSecret = (ConvertTo-SecureString $wrong -AsPlainText -Force)
-        $all = try { Get-ServiceHealth @p -Verbose -ErrorAction Stop 4>&1 2>&1 | Out-String } catch { ($_ | Out-String) + $_.Exception.ToString() + $_.ErrorDetails.RecommendedAction }
+        $all = ''
+        try { $all = Get-ServiceHealth @p -Verbose -ErrorAction Stop 4>&1 2>&1 | Out-String } catch { $all += ($_ | Out-String) + $_.Exception.ToString() + $_.ErrorDetails.RecommendedAction }
         $all | Should -Match 'AADSTS7000215'
         $all | Should -Not -Match ([regex]::Escape($wrong))
     }

@@ -435,8 +435,12 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
     [Fact]
     public void A_401_is_an_unauthorized_error()
     {
-        var ex = Fails(() => ServiceHealthQuery.GetHealth(Connect(new ServiceHealthRequest(), "unauthorized"), default));
+        var cache = new AccessTokenCache();
+        var r = Connect(new ServiceHealthRequest(), "unauthorized");
+        r.TokenCache = cache;
+        var ex = Fails(() => ServiceHealthQuery.GetHealth(r, default));
         Assert.Equal(ErrorIds.ServiceHealthUnauthorized, ex.Error.ErrorId);
+        Assert.Equal(0, cache.Count); // the refused token is not used again
         Assert.Contains("401 InvalidAuthenticationToken: Access token validation failure", ex.Message, StringComparison.Ordinal);
     }
 

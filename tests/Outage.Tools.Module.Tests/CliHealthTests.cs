@@ -119,7 +119,7 @@ public sealed class CliHealthTests : IClassFixture<CliGraphFixture>
     {
         var r = Run(Trusted(), Args("issues", "ok", "--active", "--classification", "incident"));
         Assert.True(r.ExitCode == 1, r.Stdout + r.Stderr);
-        Assert.Matches(@"EX123456\s+Exchange Online\s+incident\s+serviceInterruption\s+2026-11-30 09:12\s+Users can't send", r.Stdout);
+        Assert.Matches(@"EX123456\s+Exchange Online\s+incident\s+serviceInterruption\s+2026-11-28 09:12\s+Users can't send", r.Stdout);
         Assert.DoesNotContain("EX100001", r.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("TM654321", r.Stdout, StringComparison.Ordinal);
     }

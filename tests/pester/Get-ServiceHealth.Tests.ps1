@@ -67,7 +67,8 @@ Describe 'Get-ServiceHealth' {
     It 'reports a wrong secret as an authentication error without showing it' {
         $wrong = 'Wrong-' + [guid]::NewGuid()
         $p = $common.Clone(); $p.ClientSecret = (ConvertTo-SecureString $wrong -AsPlainText -Force)
-        $all = try { Get-ServiceHealth @p -Verbose -ErrorAction Stop 4>&1 2>&1 | Out-String } catch { ($_ | Out-String) + $_.Exception.ToString() + $_.ErrorDetails.RecommendedAction }
+        $all = ''
+        try { $all = Get-ServiceHealth @p -Verbose -ErrorAction Stop 4>&1 2>&1 | Out-String } catch { $all += ($_ | Out-String) + $_.Exception.ToString() + $_.ErrorDetails.RecommendedAction }
         $all | Should -Match 'AADSTS7000215'
         $all | Should -Not -Match ([regex]::Escape($wrong))
     }
@@ -90,6 +91,34 @@ Describe 'Get-ServiceHealth' {
 
     It 'formats as a table by default' {
         (Get-ServiceHealth @common | Out-String -Width 120) | Should -Match 'Service\s+Status\s+Severity\s+Open\s+OpenIssues'
+    }
+
+    It 'feeds the outage check: a Microsoft365 entry adds service-health results (secret from the environment)' {
+        $config = Join-Path $TestDrive 'm365.psd1'
+        $lines = @(
+            '@{'
+            "    TrustedRootCertificate = '$($server.CaPem)'"
+            '    Microsoft365 = @{'
+            "        TenantId = '$($server.TenantId)'; ClientId = '$($server.ClientId)'; ClientSecretVariable = 'OUTAGE_PESTER_SECRET'"
+            "        Authority = '$($server.Authority)'; GraphEndpoint = '$($server.Https)/ok/'"
+            "        Services = 'Exchange Online', 'Microsoft 365 suite'"
+            '    }'
+            '}'
+        )
+        Set-Content -Path $config -Value $lines
+        $env:OUTAGE_PESTER_SECRET = $secret
+        try {
+            $r = Invoke-OutageCheck -ConfigurationPath $config
+        } finally {
+            Remove-Item Env:OUTAGE_PESTER_SECRET
+        }
+        ($r | ForEach-Object { '{0}={1}' -f $_.Target, $_.Status }) -join ' ' | Should -Be 'Exchange Online=Fail Microsoft 365 suite=Pass'
+        $r[0].Area | Should -Be 'ServiceHealth'
+        $r[0].Summary | Should -Match 'EX123456'
+        $md = Join-Path $TestDrive 'report.md'
+        $r | Export-OutageReport -Path $md -Format Markdown
+        (Get-Content $md -Raw) | Should -Match '\| ServiceHealth \| Fail \|'
+        (Get-Content $md -Raw) | Should -Not -Match ([regex]::Escape($secret))
     }
 
     It 'has help with examples' {

@@ -34,7 +34,7 @@ Describe 'Get-ServiceHealthIssue' {
         $ex.FeatureGroup | Should -Be 'E-Mail and calendar access'
         $ex.PostCount | Should -Be 2
         $ex.LatestPost | Should -Match 'Users may be unable to send & receive email'
-        $ex.StartDateTime | Should -Be ([datetimeoffset]'2026-11-30T09:12:00Z')
+        $ex.StartDateTime | Should -Be ([datetimeoffset]'2026-11-28T09:12:00Z')
     }
 
     It 'filters: -Active, -Classification, -Service, -Status, -Since, -Id' {
@@ -42,7 +42,7 @@ Describe 'Get-ServiceHealthIssue' {
         (Get-ServiceHealthIssue @common -Classification Incident).Id -join ',' | Should -Be 'EX123456,EX100001'
         (Get-ServiceHealthIssue @common -Service 'Exchange Online' -Active).Id | Should -Be 'EX123456'
         (Get-ServiceHealthIssue @common -Status serviceDEGRADATION).Id | Should -Be 'TM654321'
-        (Get-ServiceHealthIssue @common -Since ([datetimeoffset]'2026-11-30T08:30:00Z').UtcDateTime).Id | Should -Be 'EX123456'
+        (Get-ServiceHealthIssue @common -Since ([datetimeoffset]'2026-11-28T08:30:00Z').UtcDateTime).Id | Should -Be 'EX123456'
         (Get-ServiceHealthIssue @common -Id 'SP*').Id | Should -Be 'SP777777'
     }
 
@@ -81,7 +81,7 @@ Describe 'Get-ServiceHealthIssue' {
     }
 
     It 'formats as a table by default' {
-        (Get-ServiceHealthIssue @common | Out-String -Width 120) | Should -Match 'EX123456\s+Exchange Online\s+incident\s+serviceInterruption\s+2026-11-30 09:12'
+        (Get-ServiceHealthIssue @common | Out-String -Width 120) | Should -Match 'EX123456\s+Exchange Online\s+incident\s+serviceInterruption\s+2026-11-28 09:12'
     }
 
     It 'has help with examples' {

@@ -49,10 +49,13 @@ public sealed class OutageCheckConfiguration
     /// <summary>Trust this root certificate file for endpoint checks (private PKI).</summary>
     public string? TrustedRootCertificate { get; set; }
 
+    /// <summary>Microsoft 365 service health to watch (null: none); see <see cref="Microsoft365CheckSpec"/>.</summary>
+    public Microsoft365CheckSpec? Microsoft365 { get; set; }
+
     public static readonly string[] Keys =
     {
         "Domains", "DnsServers", "OwaUris", "ActiveSyncUris", "EwsUris", "AutodiscoverAddresses", "SmtpHosts", "Queues",
-        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate",
+        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate", "Microsoft365",
     };
 
     /// <summary>Reads a configuration file (.psd1 or .json).</summary>
@@ -128,6 +131,13 @@ public sealed class OutageCheckConfiguration
                 throw new FormatException($"Thresholds must be a table such as @{{ QueueWarn = 200 }}, not '{other}'");
         }
 
+        if (Get(table, "Microsoft365") is { } m365)
+        {
+            config.Microsoft365 = m365 is IDictionary<string, object?> m
+                ? Microsoft365CheckSpec.FromTable(m, p => Anchor(p, baseDirectory))
+                : throw new FormatException("Microsoft365 must be a table such as @{ ManagedIdentity = $true; Services = 'Exchange Online' }");
+        }
+
         foreach (var item in Items(Get(table, "Queues")))
         {
             if (item is not IDictionary<string, object?> q)
@@ -158,7 +168,7 @@ public sealed class OutageCheckConfiguration
 
     /// <summary>True when there is nothing to check.</summary>
     public bool IsEmpty => Domains.Count + OwaUris.Count + ActiveSyncUris.Count + EwsUris.Count + AutodiscoverAddresses.Count +
-        SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0;
+        SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0 && Microsoft365 is null;
 
     /// <summary>The keys of an entry of Queues.</summary>
     public static readonly string[] QueueKeys = { "Kind", "Path", "ConfigDirectory", "Name" };

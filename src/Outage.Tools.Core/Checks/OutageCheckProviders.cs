@@ -3,7 +3,7 @@ using Outage.Tools.Core.Checks.Providers;
 
 namespace Outage.Tools.Core.Checks;
 
-/// <summary>The providers of the four areas that Invoke-OutageCheck and <c>outage check</c> run.</summary>
+/// <summary>The providers of the areas that Invoke-OutageCheck and <c>outage check</c> run.</summary>
 public static class OutageCheckProviders
 {
     public static IReadOnlyList<IOutageCheckProvider> Default() => new List<IOutageCheckProvider>
@@ -12,5 +12,6 @@ public static class OutageCheckProviders
         new MimeCheckProvider(),
         new DnsCheckProvider(),
         new EndpointCheckProvider(),
+        new ServiceHealthCheckProvider(),
     };
 }

@@ -20,6 +20,9 @@ public enum CheckArea
     Mime,
     Dns,
     Endpoint,
+
+    /// <summary>The provider's own view: Microsoft 365 service health (Graph).</summary>
+    ServiceHealth,
 }
 
 /// <summary>

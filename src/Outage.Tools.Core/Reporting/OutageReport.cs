@@ -41,7 +41,7 @@ public sealed class OutageReport
     /// <summary>Queue backlog series: key "host queue" → points in time order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double Count)>> Backlog { get; }
 
-    public static readonly CheckArea[] Areas = { CheckArea.Queue, CheckArea.Mime, CheckArea.Dns, CheckArea.Endpoint };
+    public static readonly CheckArea[] Areas = { CheckArea.Queue, CheckArea.Mime, CheckArea.Dns, CheckArea.Endpoint, CheckArea.ServiceHealth };
 
     /// <summary>Worst status of an area, or null when nothing of it was checked.</summary>
     public CheckStatus? AreaStatus(CheckArea area)

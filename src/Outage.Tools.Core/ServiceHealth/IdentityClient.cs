@@ -31,7 +31,7 @@ internal static class IdentityClient
     public static async Task<AccessToken> GetTokenAsync(ServiceHealthConnection c, GraphHttp http, AccessTokenCache cache, CancellationToken ct)
     {
         var credential = c.Credential!;
-        var key = string.Join("|", c.Authority.AbsoluteUri, c.TenantId, c.ClientId, credential.CacheKey, c.Scope);
+        var key = CacheKey(c);
         var cached = cache.Get(key, DateTimeOffset.UtcNow);
         if (cached is not null)
         {
@@ -52,6 +52,9 @@ internal static class IdentityClient
         http.Notes.Add($"Got an access token ({credential.Kind}), valid until {token.ExpiresOn:u}.");
         return token;
     }
+
+    internal static string CacheKey(ServiceHealthConnection c) =>
+        string.Join("|", c.Authority.AbsoluteUri, c.TenantId, c.ClientId, c.Credential!.CacheKey, c.Scope);
 
     private static async Task<AccessToken> ClientCredentialsAsync(ServiceHealthConnection c, GraphHttp http, GraphCredential credential,
         KeyValuePair<string, string> proof, CancellationToken ct)

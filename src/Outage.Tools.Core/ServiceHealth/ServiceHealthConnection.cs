@@ -168,6 +168,15 @@ public sealed class AccessTokenCache
         }
     }
 
+    /// <summary>Drops a token Graph refused (401), so the next call signs in again.</summary>
+    internal void Remove(string key)
+    {
+        lock (_gate)
+        {
+            _tokens.Remove(key);
+        }
+    }
+
     internal void Put(string key, AccessToken token)
     {
         lock (_gate)

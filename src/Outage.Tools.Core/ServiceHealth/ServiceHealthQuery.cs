@@ -254,6 +254,11 @@ public static class ServiceHealthQuery
             http.Notes.Clear();
             if (answer.StatusCode != 200)
             {
+                if (answer.StatusCode == 401)
+                {
+                    cache.Remove(IdentityClient.CacheKey(c));
+                }
+
                 throw GraphError(answer, what, permission, c);
             }
 

@@ -14,8 +14,8 @@ public static class GraphData
         """
         [
           {"service":"Exchange Online","status":"serviceInterruption","id":"Exchange","issues":[
-            {"startDateTime":"2026-11-30T09:12:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-30T09:40:00Z","title":"Users can't send or receive email","id":"EX123456","impactDescription":"Users may be unable to send or receive email through Exchange Online.","classification":"Incident","origin":"Microsoft","status":"ServiceInterruption","service":"Exchange Online","feature":"E-Mail and calendar access","featureGroup":"E-Mail and calendar access","isResolved":false,"highImpact":null,"details":[{"name":"NotifyInApp","value":"True"}],"posts":[]},
-            {"startDateTime":"2026-11-20T08:00:00Z","endDateTime":"2026-11-20T12:00:00Z","lastModifiedDateTime":"2026-11-20T13:00:00Z","title":"Old resolved issue","id":"EX100001","impactDescription":"Delays.","classification":"incident","origin":"microsoft","status":"serviceRestored","service":"Exchange Online","feature":"Mail flow","featureGroup":"Mail flow","isResolved":true,"details":[],"posts":[]}
+            {"startDateTime":"2026-11-28T09:12:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-28T09:40:00Z","title":"Users can't send or receive email","id":"EX123456","impactDescription":"Users may be unable to send or receive email through Exchange Online.","classification":"Incident","origin":"Microsoft","status":"ServiceInterruption","service":"Exchange Online","feature":"E-Mail and calendar access","featureGroup":"E-Mail and calendar access","isResolved":false,"highImpact":null,"details":[{"name":"NotifyInApp","value":"True"}],"posts":[]},
+            {"startDateTime":"2026-11-18T08:00:00Z","endDateTime":"2026-11-18T12:00:00Z","lastModifiedDateTime":"2026-11-18T13:00:00Z","title":"Old resolved issue","id":"EX100001","impactDescription":"Delays.","classification":"incident","origin":"microsoft","status":"serviceRestored","service":"Exchange Online","feature":"Mail flow","featureGroup":"Mail flow","isResolved":true,"details":[],"posts":[]}
           ]},
           {"service":"Microsoft 365 suite","status":"ServiceOperational","id":"OSDPPlatform","issues":[]}
         ]
@@ -23,7 +23,7 @@ public static class GraphData
         """
         [
           {"service":"Microsoft Teams","status":"serviceDegradation","id":"microsoftteams","issues":[
-            {"startDateTime":"2026-11-30T07:00:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-30T08:00:00Z","title":"Some users see delayed chat messages","id":"TM654321","impactDescription":"Chat messages may be delayed.","classification":"advisory","origin":"microsoft","status":"serviceDegradation","service":"Microsoft Teams","feature":"Teams Components","featureGroup":"Teams Components","isResolved":false,"details":[],"posts":[]}
+            {"startDateTime":"2026-11-28T07:00:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-28T08:00:00Z","title":"Some users see delayed chat messages","id":"TM654321","impactDescription":"Chat messages may be delayed.","classification":"advisory","origin":"microsoft","status":"serviceDegradation","service":"Microsoft Teams","feature":"Teams Components","featureGroup":"Teams Components","isResolved":false,"details":[],"posts":[]}
           ]},
           {"service":"SharePoint Online","status":"brandNewStatus","id":"SharePoint","issues":[]}
         ]
@@ -34,22 +34,22 @@ public static class GraphData
     {
         """
         [
-          {"startDateTime":"2026-11-30T09:12:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-30T09:40:00Z","title":"Users can't send or receive email","id":"EX123456","impactDescription":"Users may be unable to send or receive email through Exchange Online.","classification":"Incident","origin":"Microsoft","status":"ServiceInterruption","service":"Exchange Online","feature":"E-Mail and calendar access","featureGroup":"E-Mail and calendar access","isResolved":false,"highImpact":null,"details":[{"name":"NotifyInApp","value":"True"}],
+          {"startDateTime":"2026-11-28T09:12:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-28T09:40:00Z","title":"Users can't send or receive email","id":"EX123456","impactDescription":"Users may be unable to send or receive email through Exchange Online.","classification":"Incident","origin":"Microsoft","status":"ServiceInterruption","service":"Exchange Online","feature":"E-Mail and calendar access","featureGroup":"E-Mail and calendar access","isResolved":false,"highImpact":null,"details":[{"name":"NotifyInApp","value":"True"}],
            "posts":[
-             {"createdDateTime":"2026-11-30T09:40:00Z","postType":"Regular","description":{"contentType":"Html","content":"Title: Users can't send or receive email<br><br>User Impact: Users may be unable to send &amp; receive email.<br><br>Current status: We're investigating."}},
-             {"createdDateTime":"2026-11-30T09:15:00Z","postType":"Quick","description":{"contentType":"Html","content":"<p>We're looking into a problem.</p>"}}
+             {"createdDateTime":"2026-11-28T09:40:00Z","postType":"Regular","description":{"contentType":"Html","content":"Title: Users can't send or receive email<br><br>User Impact: Users may be unable to send &amp; receive email.<br><br>Current status: We're investigating."}},
+             {"createdDateTime":"2026-11-28T09:15:00Z","postType":"Quick","description":{"contentType":"Html","content":"<p>We're looking into a problem.</p>"}}
            ]}
         ]
         """,
         """
         [
-          {"startDateTime":"2026-11-30T07:00:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-30T08:00:00Z","title":"Some users see delayed chat messages","id":"TM654321","impactDescription":"Chat messages may be delayed.","classification":"advisory","origin":"microsoft","status":"serviceDegradation","service":"Microsoft Teams","feature":"Teams Components","featureGroup":"Teams Components","isResolved":false,"details":[],"posts":[]},
-          {"startDateTime":"2026-11-20T08:00:00Z","endDateTime":"2026-11-20T12:00:00Z","lastModifiedDateTime":"2026-11-20T13:00:00Z","title":"Old resolved issue","id":"EX100001","impactDescription":"Delays.","classification":"incident","origin":"microsoft","status":"ServiceRestored","service":"Exchange Online","feature":"Mail flow","featureGroup":"Mail flow","isResolved":true,"details":[],"posts":[]}
+          {"startDateTime":"2026-11-28T07:00:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-28T08:00:00Z","title":"Some users see delayed chat messages","id":"TM654321","impactDescription":"Chat messages may be delayed.","classification":"advisory","origin":"microsoft","status":"serviceDegradation","service":"Microsoft Teams","feature":"Teams Components","featureGroup":"Teams Components","isResolved":false,"details":[],"posts":[]},
+          {"startDateTime":"2026-11-18T08:00:00Z","endDateTime":"2026-11-18T12:00:00Z","lastModifiedDateTime":"2026-11-18T13:00:00Z","title":"Old resolved issue","id":"EX100001","impactDescription":"Delays.","classification":"incident","origin":"microsoft","status":"ServiceRestored","service":"Exchange Online","feature":"Mail flow","featureGroup":"Mail flow","isResolved":true,"details":[],"posts":[]}
         ]
         """,
         """
         [
-          {"startDateTime":"2026-11-29T22:00:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-30T06:00:00Z","title":"Search results may be incomplete","id":"SP777777","impactDescription":"Search may miss recent items.","classification":"unknownFutureValue","origin":"thirdParty","status":"extendedRecovery","service":"SharePoint Online","feature":"Search","featureGroup":"Search","isResolved":false,"details":[],"posts":[]}
+          {"startDateTime":"2026-11-27T22:00:00Z","endDateTime":null,"lastModifiedDateTime":"2026-11-28T06:00:00Z","title":"Search results may be incomplete","id":"SP777777","impactDescription":"Search may miss recent items.","classification":"unknownFutureValue","origin":"thirdParty","status":"extendedRecovery","service":"SharePoint Online","feature":"Search","featureGroup":"Search","isResolved":false,"details":[],"posts":[]}
         ]
         """,
     };

@@ -414,7 +414,7 @@ public sealed class GraphFake : IAsyncDisposable
         ["error"] = new Dictionary<string, object>
         {
             ["code"] = code, ["message"] = message,
-            ["innerError"] = new Dictionary<string, object> { ["date"] = "2026-11-30T05:00:00", ["request-id"] = "3c1e6a2b-0000-4000-8000-00000000beef" },
+            ["innerError"] = new Dictionary<string, object> { ["date"] = "2026-11-28T05:00:00", ["request-id"] = "3c1e6a2b-0000-4000-8000-00000000beef" },
         },
     };
 

@@ -22,6 +22,10 @@ public sealed class GraphFakeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The client blocks on its HTTP calls (sync enumerators over async I/O) while this in-process Kestrel needs
+        // pool threads to answer: with parallel test classes the pool would otherwise grow one thread at a time.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         Fake = new GraphFake(Pki.Valid, Secret, ClientCert);
         await Fake.StartAsync();
     }
@@ -65,7 +69,7 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
         r.Authority = Fake.Authority;
         r.GraphEndpoint = Fake.Graph(mode);
         r.TrustedRoot = _f.Pki.Ca;
-        r.Timeout = TimeSpan.FromSeconds(10);
+        r.Timeout = TimeSpan.FromSeconds(30);
         return r;
     }
 
@@ -146,9 +150,9 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
         Assert.Equal("microsoft", ex.Origin);
         Assert.Equal("E-Mail and calendar access", ex.FeatureGroup);
         Assert.False(ex.IsResolved);
-        Assert.Equal(new DateTimeOffset(2026, 11, 30, 9, 12, 0, TimeSpan.Zero), ex.StartDateTime);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 9, 12, 0, TimeSpan.Zero), ex.StartDateTime);
         Assert.Null(ex.EndDateTime);
-        Assert.Equal(new DateTimeOffset(2026, 11, 30, 9, 40, 0, TimeSpan.Zero), ex.LastModifiedDateTime);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 9, 40, 0, TimeSpan.Zero), ex.LastModifiedDateTime);
         Assert.Equal(2, ex.PostCount);
         Assert.Equal(new[] { "quick", "regular" }, ex.Posts.Select(p => p.PostType)); // oldest first
         Assert.Equal("We're looking into a problem.", ex.Posts[0].Text);
@@ -179,7 +183,7 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
             case "advisory": r.Classification.Add("advisory"); break;
             case "exchange": r.Services.Add("Exchange*"); break;
             case "status": r.Status.Add("SERVICEINTERRUPTION"); break;
-            case "since": r.Since = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero); break;
+            case "since": r.Since = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero); break;
             case "id": r.Ids.Add("TM*"); break;
             default: r.Active = true; r.Services.Add("Exchange Online"); r.Classification.Add("incident"); break;
         }
@@ -305,6 +309,36 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
     }
 
     [Fact]
+    public void A_certificate_is_found_by_thumbprint_in_the_CurrentUser_personal_store()
+    {
+        using var cert = GraphFake.MakeClientCertificate("CN=outage-tools-store-test-" + Guid.NewGuid().ToString("N"));
+        using var store = new System.Security.Cryptography.X509Certificates.X509Store(
+            System.Security.Cryptography.X509Certificates.StoreName.My, System.Security.Cryptography.X509Certificates.StoreLocation.CurrentUser);
+        store.Open(System.Security.Cryptography.X509Certificates.OpenFlags.ReadWrite);
+        store.Add(cert);
+        try
+        {
+            var credential = ClientCertificateCredential.FromStore(cert.Thumbprint.ToLowerInvariant());
+            Assert.Equal(cert.Thumbprint, credential.Certificate.Thumbprint);
+            Assert.True(credential.Certificate.HasPrivateKey);
+            var previous = Fake.ClientCertificate;
+            Fake.ClientCertificate = cert;
+            try
+            {
+                Assert.Equal(4, Results(ServiceHealthQuery.GetHealth(Connect(new ServiceHealthRequest(), credential: credential), default)).Count);
+            }
+            finally
+            {
+                Fake.ClientCertificate = previous;
+            }
+        }
+        finally
+        {
+            store.Remove(cert);
+        }
+    }
+
+    [Fact]
     public void A_wrong_secret_is_an_authentication_error_that_never_shows_the_secret()
     {
         const string wrong = "Wr0ng~Secret_value-that-must-not-leak";
@@ -401,8 +435,12 @@ public sealed class ServiceHealthTests : IClassFixture<GraphFakeFixture>
     [Fact]
     public void A_401_is_an_unauthorized_error()
     {
-        var ex = Fails(() => ServiceHealthQuery.GetHealth(Connect(new ServiceHealthRequest(), "unauthorized"), default));
+        var cache = new AccessTokenCache();
+        var r = Connect(new ServiceHealthRequest(), "unauthorized");
+        r.TokenCache = cache;
+        var ex = Fails(() => ServiceHealthQuery.GetHealth(r, default));
         Assert.Equal(ErrorIds.ServiceHealthUnauthorized, ex.Error.ErrorId);
+        Assert.Equal(0, cache.Count); // the refused token is not used again
         Assert.Contains("401 InvalidAuthenticationToken: Access token validation failure", ex.Message, StringComparison.Ordinal);
     }
 

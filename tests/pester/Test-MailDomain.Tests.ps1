@@ -43,6 +43,27 @@ Describe 'Test-MailDomain' {
         ($r | Where-Object Check -eq 'mx-present').Summary | Should -Match 'Null MX'
     }
 
+    It 'streams piped domains into one check: input order, one progress activity' {
+        $domains = @('good.mail.test', 'nullmx.mail.test') * 40
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($module, $names, $server)
+                Import-Module $module
+                $names | Test-MailDomain -Server $server -ThrottleLimit 4
+            }).AddArgument($modulePath).AddArgument($domains).AddArgument($script:server)
+            $results = $ps.Invoke()
+            $progress = $ps.Streams.Progress
+            $ps.Streams.Error | Should -BeNullOrEmpty
+        } finally { $ps.Dispose() }
+        # Results come per domain in input order: the targets change exactly where the input does.
+        $order = @($results | ForEach-Object { $_.Target } | Where-Object { $_ } )
+        $runs = 1..($order.Count - 1) | Where-Object { $order[$_] -ne $order[$_ - 1] }
+        @($runs).Count | Should -Be ($domains.Count - 1)
+        @($progress | Where-Object RecordType -eq 'Completed').Count | Should -BeLessOrEqual 1
+        @($progress.ActivityId | Sort-Object -Unique).Count | Should -BeLessOrEqual 1
+    }
+
     It 'has help with examples' {
         $help = Get-Help Test-MailDomain -Full
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
+using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Commands;
 
@@ -10,7 +12,8 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(DnsCheckResult))]
 public sealed class TestMailDomainCommand : OutageCmdlet
 {
-    private readonly PipelineBatch<string> _pending = new();
+    private readonly PipelineStream<string, DnsCheckResult> _stream = new();
+    private ProgressSink? _progress;
 
     /// <summary>The mail domains to check.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -52,16 +55,18 @@ public sealed class TestMailDomainCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        _pending.Add(Domain, Math.Max(64, ThrottleLimit * 4), Run);
+        // Piped domains flow into one check for the whole pipeline: one DNS client, one progress activity.
+        _progress ??= NewProgress();
+        FeedStream(_stream, Domain, Run, _progress);
     }
 
-    protected override void EndProcessing() => _pending.Flush(Run);
+    protected override void EndProcessing() => EndStream(_stream, _progress);
 
-    private void Run(string[] batch)
+    private IEnumerable<Outcome<DnsCheckResult>> Run(IEnumerable<string> domains)
     {
         var request = new MailDomainRequest
         {
-            Domains = batch,
+            Domains = domains,
             OwaHost = OwaHost,
             Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid),
             Retry = Retry,
@@ -77,7 +82,6 @@ public sealed class TestMailDomainCommand : OutageCmdlet
             request.DkimSelectors.Add(s);
         }
 
-        var progress = NewProgress();
-        Emit(() => MailDomainCheck.Run(request, progress, Cancellation), progress);
+        return MailDomainCheck.Run(request, _progress, Cancellation);
     }
 }

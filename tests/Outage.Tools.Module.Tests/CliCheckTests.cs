@@ -134,4 +134,22 @@ public sealed class CliCheckTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void Table_output_and_warnings_never_carry_raw_escape_sequences()
+    {
+        var dir = Directory.CreateTempSubdirectory("outage-cli-esc-").FullName;
+        try
+        {
+            var name = "x\u001b]0;pwned\u0007.eml";
+            File.WriteAllText(Path.Combine(dir, name), "From: a@b.test\r\nSubject: s\r\n\r\nbody\r\n");
+            var r = CliProcess.Run("mime", "lint", dir);
+            Assert.DoesNotContain('\u001b', r.Stdout + r.Stderr);
+            Assert.DoesNotContain('\u0007', r.Stdout + r.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

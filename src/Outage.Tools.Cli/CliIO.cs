@@ -90,7 +90,7 @@ public sealed class CliIO
                         WriteError(outcome.Error!);
                         break;
                     case OutcomeKind.Warning:
-                        Err.WriteLine($"outage: warning: {outcome.Text}");
+                        Err.WriteLine($"outage: warning: {TerminalText.Escape(outcome.Text)}");
                         break;
                 }
             }
@@ -111,14 +111,15 @@ public sealed class CliIO
 
         void WriteRow(IEnumerable<string> cells)
         {
-            var parts = cells.Zip(table, (text, column) => Fit(text, column.Width)).ToList();
+            // Control characters from file names, listings and DNS never reach the terminal raw.
+            var parts = cells.Zip(table, (text, column) => Fit(TerminalText.Escape(text), column.Width)).ToList();
             Out.WriteLine(string.Join(" ", parts).TrimEnd());
         }
     }
 
     /// <summary>Prints an error as <c>outage: error[Id]: message action</c>.</summary>
     public void WriteError(ItemError error) =>
-        Err.WriteLine($"outage: error[{error.ErrorId}]: {error.FullMessage}");
+        Err.WriteLine($"outage: error[{error.ErrorId}]: {TerminalText.Escape(error.FullMessage)}");
 
     private static string Fit(string text, int width)
     {

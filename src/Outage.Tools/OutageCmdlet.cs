@@ -74,6 +74,16 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidOperationException
+            or NotSupportedException or System.IO.IOException or UnauthorizedAccessException && ex is not IContainsErrorRecord)
+        {
+            // Never a raw .NET id (System.ArgumentException,Outage.Tools.Commands.…): a bad argument is InvalidArgument,
+            // anything else the product's InternalError, both with the message.
+            var argument = ex is ArgumentException or FormatException or OverflowException;
+            ThrowTerminatingError(ToErrorRecord(new ItemError(argument ? ErrorIds.InvalidArgument : ErrorIds.InternalError,
+                argument ? OutageErrorCategory.InvalidArgument : OutageErrorCategory.NotSpecified, ex.Message, null,
+                argument ? "Check the arguments." : "Please report this with the command that caused it.", ex)));
+        }
         finally
         {
             progress?.Complete(this);
@@ -171,10 +181,10 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
                 WriteError(ToErrorRecord(outcome.Error!));
                 break;
             case OutcomeKind.Warning:
-                WriteWarning(outcome.Text);
+                WriteWarning(TerminalText.Escape(outcome.Text));
                 break;
             case OutcomeKind.Verbose:
-                WriteVerbose(outcome.Text);
+                WriteVerbose(TerminalText.Escape(outcome.Text));
                 break;
         }
     }
@@ -217,7 +227,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         var exception = error.Exception ?? new OutageException(error);
         var record = new ErrorRecord(exception, error.ErrorId, MapCategory(error.Category), error.Target)
         {
-            ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction },
+            ErrorDetails = new ErrorDetails(TerminalText.Escape(error.Message)) { RecommendedAction = error.RecommendedAction },
         };
         return record;
     }

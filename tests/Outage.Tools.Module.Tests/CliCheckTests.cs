@@ -123,11 +123,33 @@ public sealed class CliCheckTests
             Assert.Equal(before, File.ReadAllText(html));
 
             var fifo = Path.Combine(dir, "fifo.jsonl");
-            Assert.Equal(0, System.Diagnostics.Process.Start("mkfifo", fifo)!.WaitForExitAsync().Wait(10000) ? 0 : 1);
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)!)
+            {
+                Assert.True(mkfifo.WaitForExit(10000));
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
             var pipe = CliProcess.Run(TimeSpan.FromSeconds(60), null, "report", "--input", fifo, "--out", html, "--force");
             Assert.Equal(2, pipe.ExitCode);
             Assert.Contains("is a FIFO (named pipe), not a results file", pipe.Stderr, StringComparison.Ordinal);
             Assert.Equal(before, File.ReadAllText(html));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Table_output_and_warnings_never_carry_raw_escape_sequences()
+    {
+        var dir = Directory.CreateTempSubdirectory("outage-cli-esc-").FullName;
+        try
+        {
+            var name = "x\u001b]0;pwned\u0007.eml";
+            File.WriteAllText(Path.Combine(dir, name), "From: a@b.test\r\nSubject: s\r\n\r\nbody\r\n");
+            var r = CliProcess.Run("mime", "lint", dir);
+            Assert.DoesNotContain('\u001b', r.Stdout + r.Stderr);
+            Assert.DoesNotContain('\u0007', r.Stdout + r.Stderr);
         }
         finally
         {

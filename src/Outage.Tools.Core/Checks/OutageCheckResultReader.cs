@@ -101,20 +101,16 @@ public static class OutageCheckResultReader
         return text.Length > 40 ? text.Substring(0, 40) + "…" : text;
     }
 
-    /// <summary>A defined member by name only: numbers such as "7" or "-1" are not statuses.</summary>
+    /// <summary>
+    /// A defined member, by name or by number (a deserialized enum arrives as its number): numbers that are no
+    /// member, such as "7" or "-1", are refused instead of being rendered as statuses.
+    /// </summary>
     private static bool TryEnum<T>(object? value, out T result)
         where T : struct
     {
-        if (value is T t && Enum.IsDefined(typeof(T), t))
-        {
-            result = t;
-            return true;
-        }
-
         result = default;
-        var text = Text(value)?.Trim();
-        return text is { Length: > 0 } && !(char.IsDigit(text[0]) || text[0] is '-' or '+')
-            && Enum.TryParse(text, true, out result) && Enum.IsDefined(typeof(T), result);
+        var text = value is T t ? t.ToString() : Text(value)?.Trim();
+        return text is { Length: > 0 } && Enum.TryParse(text, true, out result) && Enum.IsDefined(typeof(T), result);
     }
 
     private static string? Text(object? value) => value switch

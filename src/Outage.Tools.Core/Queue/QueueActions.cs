@@ -238,7 +238,15 @@ public static class QueueActions
     {
         if (directory is not null)
         {
-            Directory.CreateDirectory(directory);
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutageException(ErrorIds.QueueExportWriteFailed, OutageErrorCategory.WriteError,
+                    $"The destination folder '{directory}' cannot be created: {ex.Message}", directory, "Give a folder that exists or can be created.", ex);
+            }
         }
 
         // Names given in this run: a second message with the same Message-ID gets "-2", never the first one's file.

@@ -161,6 +161,13 @@ public static class QueueSource
 
     internal static Stream OpenFile(string path)
     {
+        if (!FileScan.IsRegularFile(path, out var kind) && kind.EndsWith("device", StringComparison.Ordinal))
+        {
+            // /dev/zero as a saved listing would be read forever; a FIFO named on purpose (/dev/stdin) is read.
+            throw new OutageException(ErrorIds.PathNotReadable, OutageErrorCategory.InvalidArgument, $"'{path}' is {kind}, not a queue file.", path,
+                "Give a saved listing, or pipe it in through /dev/stdin.");
+        }
+
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 65536, FileOptions.SequentialScan);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Queue;
 
@@ -32,16 +33,23 @@ public sealed class ExportMailQueueMessageCommand : QueueMessageActionCmdlet
                 continue;
             }
 
-            // Files are written always; -PassThru is implied without -Destination (the bytes are the output).
-            foreach (var o in QueueActions.Export(new[] { m }, folder, NameBy, Force.IsPresent, Cancellation))
-            {
-                if (o.Kind == Core.Operations.OutcomeKind.Result && folder is not null && !PassThru.IsPresent)
-                {
-                    continue;
-                }
+            // Through Emit, so a failure of the export itself (a destination that cannot be created) keeps its product id.
+            var message = m;
+            Emit(() => Exported(message, folder));
+        }
+    }
 
-                Emit(new[] { o });
+    /// <summary>Files are written always; -PassThru is implied without -Destination (the bytes are the output).</summary>
+    private IEnumerable<Core.Operations.Outcome<QueueExportResult>> Exported(QueueMessage m, string? folder)
+    {
+        foreach (var o in QueueActions.Export(new[] { m }, folder, NameBy, Force.IsPresent, Cancellation))
+        {
+            if (o.Kind == Core.Operations.OutcomeKind.Result && folder is not null && !PassThru.IsPresent)
+            {
+                continue;
             }
+
+            yield return o;
         }
     }
 }

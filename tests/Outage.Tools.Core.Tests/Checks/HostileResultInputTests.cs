@@ -132,4 +132,25 @@ public sealed class HostileResultInputTests : IDisposable
         public IEnumerable<CheckUnit> Plan(OutageCheckConfiguration configuration) =>
             new[] { new CheckUnit(CheckArea.Dns, "t", "c", _ => new[] { new OutageCheckResult(CheckArea.Dns, "t", "c", CheckStatus.Pass, "ok") }) };
     }
+
+    [Fact]
+    public void A_newline_in_a_computer_name_stays_inside_its_history_line()
+    {
+        var path = Path.Combine(_dir, "history.jsonl");
+        var r = new OutageCheckResult(CheckArea.Dns, "t", "c", CheckStatus.Pass, "ok", computerName: "mx1\n{\"area\":\"Dns\",\"check\":\"forged\",\"status\":\"Fail\"}");
+        Assert.Null(new OutageHistory(path).Append(new[] { r }));
+        Assert.Single(File.ReadAllLines(path));
+        var back = Assert.Single(new OutageHistory(path).Read());
+        Assert.Equal(r.ComputerName, back.ComputerName);
+    }
+
+    [Theory]
+    [InlineData("title\u001b]0;pwned\u0007", "title\u241b]0;pwned\u2407")]
+    [InlineData("a\r\nb\tc", "a\u240d\u240ab\u2409c")]
+    [InlineData("csi\u009b2J del\u007f", "csi?2J del\u2421")]
+    [InlineData("plain text é 日本", "plain text é 日本")]
+    public void Terminal_text_shows_control_characters_as_pictures(string raw, string shown)
+    {
+        Assert.Equal(shown, TerminalText.Escape(raw));
+    }
 }

@@ -141,4 +141,13 @@ public sealed class HostileQueueInputTests : IDisposable
         var ex = Assert.Throws<OutageException>(() => QueueOperations.Labels(new QueueShapeOptions { BucketCount = 100_000_000 }));
         Assert.Contains("BucketCount must be between 1 and 100", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(QueueSourceKind.PostqueueJson)]
+    [InlineData(QueueSourceKind.EximListing)]
+    public void A_device_given_as_a_saved_listing_is_refused_not_read_forever(QueueSourceKind kind)
+    {
+        var ex = Assert.Throws<OutageException>(() => QueueSource.ReadMessages(new QueueSourceOptions { Kind = kind, Path = "/dev/zero" }).ToList());
+        Assert.Contains("is a character device, not a queue file", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -45,6 +45,7 @@
         # Logs
         'Get-MailLogEvent'
         'Measure-MailLog'
+        'Get-MessageHop'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

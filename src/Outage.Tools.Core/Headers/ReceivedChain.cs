@@ -9,6 +9,9 @@ namespace Outage.Tools.Core.Headers;
 /// <summary>One Received header field (RFC 5321 section 4.4, RFC 5322 section 3.6.7) as a hop, oldest hop first.</summary>
 public sealed class ReceivedHop
 {
+    /// <summary>The message file (or "&lt;content&gt;", or the queued message's name).</summary>
+    public string Source { get; set; } = string.Empty;
+
     /// <summary>1 for the oldest (bottom) Received header.</summary>
     public int Hop { get; set; }
 
@@ -34,6 +37,9 @@ public sealed class ReceivedHop
 
     /// <summary>The delay is negative: one of the two servers' clocks is wrong (never hidden or clamped).</summary>
     public bool ClockSkew { get; set; }
+
+    /// <summary>The message's last dated hop minus its first (the same on every hop of a message).</summary>
+    public TimeSpan? TotalDelay { get; set; }
 
     /// <summary>The header value, unfolded.</summary>
     public string Raw { get; set; } = string.Empty;
@@ -130,6 +136,12 @@ public static class ReceivedChain
             }
 
             previous = hop.Date;
+        }
+
+        var total = Total(hops);
+        foreach (var hop in hops)
+        {
+            hop.TotalDelay = total;
         }
 
         return hops;

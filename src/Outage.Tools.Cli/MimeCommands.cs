@@ -18,6 +18,7 @@ public static class MimeCommands
         mime.Subcommands.Add(Lint(io));
         mime.Subcommands.Add(Tree(io));
         mime.Subcommands.Add(Rules(io));
+        mime.Subcommands.Add(Hops(io));
         return mime;
     }
 
@@ -165,6 +166,30 @@ public static class MimeCommands
         new("BodySize", 10, p => p.BodySize),
         new("Lines", 7, p => p.LineCount),
         new("FileName", 0, p => p.FileName),
+    };
+
+    private static Command Hops(CliIO io)
+    {
+        var paths = new Argument<string[]>("path") { Description = "Message files.", Arity = ArgumentArity.OneOrMore };
+        var format = CliIO.FormatOption();
+        var command = new Command("hops", "The Received chain of messages, oldest hop first, with delays (like Get-MessageHop).") { paths, format };
+        command.SetAction(parse =>
+        {
+            var inputs = (parse.GetValue(paths) ?? Array.Empty<string>()).Select(MimeInput.FromPath).ToList();
+            return io.Write(() => Outage.Tools.Core.Headers.MessageHops.Run(inputs), parse.GetValue(format), HopTable);
+        });
+        return command;
+    }
+
+    private static readonly TableColumn<Outage.Tools.Core.Headers.ReceivedHop>[] HopTable =
+    {
+        new("Hop", 3, h => h.Hop),
+        new("Date", 25, h => h.Date?.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) ?? "(no date)"),
+        new("Delay", 8, h => h.Delay is { } d ? d.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + "s" : null),
+        new("Skew", 5, h => h.ClockSkew),
+        new("From", 30, h => h.From),
+        new("By", 30, h => h.By),
+        new("With", 0, h => h.With),
     };
 
     private static Command Rules(CliIO io)

@@ -33,4 +33,16 @@ public sealed class CliLogTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("error[PathNotFound]", missing.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Mime_hops_lists_the_chain_oldest_first()
+    {
+        var r = CliProcess.Run("mime", "hops", "--format", "json", Repo.PathOf("tests", "fixtures", "headers", "hops.eml"));
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        using var last = JsonDocument.Parse(lines[2]);
+        Assert.Equal(3, last.RootElement.GetProperty("hop").GetInt32());
+        Assert.True(last.RootElement.GetProperty("clockSkew").GetBoolean());
+    }
 }

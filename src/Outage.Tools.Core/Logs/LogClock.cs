@@ -55,12 +55,13 @@ public sealed class LogClock
             return 0;
         }
 
-        var key = line.Substring(0, 15);
-        if (key == _lastKey)
+        if (_lastKey is not null && string.CompareOrdinal(line, 0, _lastKey, 0, 15) == 0)
         {
             time = _lastValue;
             return 15;
         }
+
+        var key = line.Substring(0, 15);
 
         var month = Array.IndexOf(Months, key.Substring(0, 3)) + 1;
         if (month == 0 || key[3] != ' ')
@@ -137,6 +138,32 @@ public sealed class LogClock
         // A zone is required by RFC 3339; reject a bare local time.
         var last = text[text.Length - 1];
         return last == 'Z' || last == 'z' || text.LastIndexOf('+') > 10 || text.LastIndexOf('-') > 10 ? end : 0;
+    }
+
+    private readonly string?[] _interned = new string?[64];
+
+    /// <summary>
+    /// The substring, shared with earlier lines that had the same text (host and program names repeat on every
+    /// line of a log: one string each instead of one per line).
+    /// </summary>
+    internal string Intern(string s, int start, int length)
+    {
+        var hash = length;
+        for (var i = start; i < start + length; i++)
+        {
+            hash = (hash * 31) + s[i];
+        }
+
+        var slot = hash & 63;
+        var known = _interned[slot];
+        if (known is not null && known.Length == length && string.CompareOrdinal(s, start, known, 0, length) == 0)
+        {
+            return known;
+        }
+
+        known = s.Substring(start, length);
+        _interned[slot] = known;
+        return known;
     }
 
     internal static bool TryClock(string s, int at, out int hour, out int minute, out int second)

@@ -136,7 +136,27 @@ public sealed class MailLogEvent
     public long Line { get; set; }
 
     /// <summary>The line after its timestamp and program.</summary>
-    public string Text { get; set; } = string.Empty;
+    public string Text
+    {
+        get => _text ??= _line is null ? string.Empty : _line.Substring(_textStart);
+        set
+        {
+            _text = value;
+            _line = null;
+        }
+    }
+
+    private string? _text;
+    private string? _line;
+    private int _textStart;
+
+    /// <summary>The text is the rest of <paramref name="line"/> from <paramref name="start"/>, cut only when asked for.</summary>
+    internal void SetText(string line, int start)
+    {
+        _line = line;
+        _textStart = start;
+        _text = null;
+    }
 
     /// <summary>A second or later recipient of one Exchange record (its message is counted once).</summary>
     internal bool IsContinuation { get; set; }

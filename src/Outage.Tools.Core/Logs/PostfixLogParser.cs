@@ -21,6 +21,8 @@ public static class PostfixLogParser
         Invalid,
     }
 
+    private static readonly string[] Levels = { "warning: ", "error: ", "fatal: ", "panic: " };
+
     public static LineKind Parse(string line, LogClock clock, string syslogName, out MailLogEvent? ev)
     {
         ev = null;
@@ -65,91 +67,88 @@ public static class PostfixLogParser
         }
 
         var bracket = line.IndexOf('[', programStart, colon - programStart);
-        var program = line.Substring(programStart, (bracket < 0 ? colon : bracket) - programStart);
+        var program = clock.Intern(line, programStart, (bracket < 0 ? colon : bracket) - programStart);
         if (!IsPostfix(program, syslogName))
         {
             return LineKind.NotPostfix;
         }
 
-        var text = line.Substring(colon + 2);
         ev = new MailLogEvent
         {
             Time = time,
             Format = MailLogFormat.Postfix,
-            Host = line.Substring(hostStart, hostEnd - hostStart),
+            Host = clock.Intern(line, hostStart, hostEnd - hostStart),
             Program = program,
-            Text = text,
         };
-        Classify(ev, text);
+        ev.SetText(line, colon + 2);
+        Classify(ev, line, colon + 2);
         return LineKind.Event;
     }
 
     private static bool IsPostfix(string program, string syslogName)
     {
-        if (program.Length == 0)
+        if (program.StartsWith("postfix", StringComparison.Ordinal))
         {
-            return false;
+            // postfix/smtp, postfix-out/smtp, postfix/submission/smtpd; without a slash only the postfix command
+            // and postfix-script log.
+            return program.IndexOf('/') > 0 || program == "postfix" || program == "postfix-script";
         }
 
-        var slash = program.IndexOf('/');
-        var name = slash < 0 ? program : program.Substring(0, slash);
-        if (slash < 0)
-        {
-            // postfix-script, postfix (postsuper/postqueue log as "postfix/...", but the postfix command as "postfix").
-            return name == "postfix" || name == "postfix-script" || name == syslogName;
-        }
-
-        return name.StartsWith("postfix", StringComparison.Ordinal) || name == syslogName;
+        return program == syslogName
+            || (program.Length > syslogName.Length && program[syslogName.Length] == '/' && program.StartsWith(syslogName, StringComparison.Ordinal));
     }
 
-    private static void Classify(MailLogEvent ev, string text)
+    private static bool At(string s, int at, string what) =>
+        s.Length - at >= what.Length && string.CompareOrdinal(s, at, what, 0, what.Length) == 0;
+
+    // The text starts at t (after "program[pid]: "); offsets into the line avoid a copy of it per line.
+    private static void Classify(MailLogEvent ev, string line, int t)
     {
-        foreach (var level in new[] { "warning: ", "error: ", "fatal: ", "panic: " })
+        foreach (var level in Levels)
         {
-            if (text.StartsWith(level, StringComparison.Ordinal))
+            if (At(line, t, level))
             {
                 ev.Status = MailLogStatus.Warning;
                 ev.Action = level.Substring(0, level.Length - 2);
-                ev.Reason = text.Substring(level.Length);
+                ev.Reason = line.Substring(t + level.Length);
                 return;
             }
         }
 
-        var sep = text.IndexOf(": ", StringComparison.Ordinal);
-        if (sep <= 0 || !IsQueueId(text, sep))
+        var sep = line.IndexOf(": ", t, StringComparison.Ordinal);
+        if (sep <= t || !IsQueueId(line, t, sep - t))
         {
             ev.Action = "other";
             return;
         }
 
-        var qid = text.Substring(0, sep);
-        if (qid != "NOQUEUE")
+        if (!(sep - t == 7 && At(line, t, "NOQUEUE")))
         {
-            ev.QueueId = qid;
+            ev.QueueId = line.Substring(t, sep - t);
         }
 
-        var rest = text.Substring(sep + 2);
-        if (rest.StartsWith("to=<", StringComparison.Ordinal))
+        var r = sep + 2;
+        if (At(line, r, "to=<"))
         {
-            Delivery(ev, rest);
+            Delivery(ev, line, r);
         }
-        else if (rest.StartsWith("client=", StringComparison.Ordinal))
+        else if (At(line, r, "client="))
         {
             ev.Status = MailLogStatus.Received;
             ev.Action = "client";
-            ev.Client = Value(rest, 7);
+            ev.Client = Value(line, r + 7);
         }
-        else if (rest.StartsWith("message-id=", StringComparison.Ordinal))
+        else if (At(line, r, "message-id="))
         {
             ev.Status = MailLogStatus.Queued;
             ev.Action = "message-id";
-            ev.MessageId = Value(rest, 11);
+            ev.MessageId = Value(line, r + 11);
         }
-        else if (rest.StartsWith("from=<", StringComparison.Ordinal))
+        else if (At(line, r, "from=<"))
         {
-            var close = rest.IndexOf('>', 6);
-            ev.Sender = close < 0 ? rest.Substring(6) : rest.Substring(6, close - 6);
-            if (rest.IndexOf(", status=expired", StringComparison.Ordinal) > 0)
+            var close = line.IndexOf('>', r + 6);
+            ev.Sender = close < 0 ? line.Substring(r + 6) : line.Substring(r + 6, close - r - 6);
+            if (line.IndexOf(", status=expired", r, StringComparison.Ordinal) > 0)
             {
                 ev.Status = MailLogStatus.Expired;
                 ev.Action = "status=expired";
@@ -159,69 +158,66 @@ public static class PostfixLogParser
             {
                 ev.Status = MailLogStatus.Queued;
                 ev.Action = "from";
-                ev.Size = Long(Field(rest, "size="));
+                ev.Size = Number(line, ", size=", r);
             }
         }
-        else if (ev.Program!.EndsWith("/pickup", StringComparison.Ordinal) && (rest.StartsWith("uid=", StringComparison.Ordinal) || rest.StartsWith("sender=", StringComparison.Ordinal)))
+        else if (ev.Program!.EndsWith("/pickup", StringComparison.Ordinal) && (At(line, r, "uid=") || At(line, r, "sender=")))
         {
             ev.Status = MailLogStatus.Received;
             ev.Action = "pickup";
-            var from = rest.IndexOf("from=<", StringComparison.Ordinal);
+            var from = line.IndexOf("from=<", r, StringComparison.Ordinal);
             if (from >= 0)
             {
-                var close = rest.IndexOf('>', from + 6);
-                ev.Sender = close < 0 ? null : rest.Substring(from + 6, close - from - 6);
+                var close = line.IndexOf('>', from + 6);
+                ev.Sender = close < 0 ? null : line.Substring(from + 6, close - from - 6);
             }
         }
-        else if (rest == "removed")
+        else if (line.Length - r == 7 && At(line, r, "removed"))
         {
             ev.Status = MailLogStatus.Completed;
             ev.Action = "removed";
         }
-        else if (rest.StartsWith("reject: ", StringComparison.Ordinal) || rest.StartsWith("milter-reject: ", StringComparison.Ordinal))
+        else if (At(line, r, "reject: ") || At(line, r, "milter-reject: "))
         {
-            Reject(ev, rest);
+            Reject(ev, line.Substring(r));
         }
         else
         {
-            var word = rest.IndexOf(':');
-            ev.Action = word > 0 && word < 20 && rest.IndexOf(' ', 0, word) < 0 ? rest.Substring(0, word) : "other";
+            var word = line.IndexOf(':', r);
+            ev.Action = word > r && word - r < 20 && line.IndexOf(' ', r, word - r) < 0 ? line.Substring(r, word - r) : "other";
         }
     }
 
     // log_adhoc.c: to=<r>[, orig_to=<o>], relay=R[, conn_use=N], delay=D, delays=a/b/c/d, dsn=X.Y.Z, status=S (text)
-    private static void Delivery(MailLogEvent ev, string rest)
+    private static void Delivery(MailLogEvent ev, string line, int r)
     {
-        var close = rest.IndexOf(">, ", 4, StringComparison.Ordinal);
+        var close = line.IndexOf(">, ", r + 4, StringComparison.Ordinal);
         if (close < 0)
         {
-            close = rest.IndexOf('>', 4);
+            close = line.IndexOf('>', r + 4);
         }
 
-        ev.Recipient = close < 0 ? rest.Substring(4) : rest.Substring(4, close - 4);
-        var orig = Field(rest, "orig_to=<");
+        ev.Recipient = close < 0 ? line.Substring(r + 4) : line.Substring(r + 4, close - r - 4);
+        var orig = Field(line, ", orig_to=<", r);
         if (orig is not null)
         {
             ev.OriginalRecipient = orig.TrimEnd('>');
         }
 
-        ev.Relay = Field(rest, "relay=");
-        ev.Delay = Seconds(Field(rest, "delay="));
-        var delays = Field(rest, "delays=");
-        if (delays is not null)
+        ev.Relay = Field(line, ", relay=", r);
+        ev.Delay = SecondsAt(line, ", delay=", r, out _);
+        var delays = line.IndexOf(", delays=", r, StringComparison.Ordinal);
+        if (delays >= 0)
         {
-            var parts = delays.Split('/');
-            if (parts.Length == 4)
-            {
-                ev.DelayBeforeQueueManager = Seconds(parts[0]);
-                ev.DelayInQueueManager = Seconds(parts[1]);
-                ev.DelayConnection = Seconds(parts[2]);
-                ev.DelayTransmission = Seconds(parts[3]);
-            }
+            var at = delays + 9;
+            ev.DelayBeforeQueueManager = SecondsAt(line, at, out at);
+            ev.DelayInQueueManager = at < line.Length && line[at] == '/' ? SecondsAt(line, at + 1, out at) : null;
+            ev.DelayConnection = at < line.Length && line[at] == '/' ? SecondsAt(line, at + 1, out at) : null;
+            ev.DelayTransmission = at < line.Length && line[at] == '/' ? SecondsAt(line, at + 1, out _) : null;
         }
 
-        ev.Dsn = Field(rest, "dsn=");
-        var status = rest.IndexOf(", status=", StringComparison.Ordinal);
+        ev.Dsn = Field(line, ", dsn=", r);
+        var status = line.IndexOf(", status=", r, StringComparison.Ordinal);
         if (status < 0)
         {
             ev.Action = "to";
@@ -229,23 +225,21 @@ public static class PostfixLogParser
         }
 
         var word = status + 9;
-        var space = rest.IndexOf(' ', word);
-        var value = space < 0 ? rest.Substring(word) : rest.Substring(word, space - word);
-        ev.Action = "status=" + value;
-        if (space > 0 && space + 1 < rest.Length && rest[space + 1] == '(')
+        var space = line.IndexOf(' ', word);
+        var value = space < 0 ? line.Substring(word) : line.Substring(word, space - word);
+        (ev.Status, ev.Action) = value switch
         {
-            var end = rest.LastIndexOf(')');
-            ev.Reason = end > space + 1 ? rest.Substring(space + 2, end - space - 2) : rest.Substring(space + 2);
-        }
-
-        ev.Status = value switch
-        {
-            "sent" => MailLogStatus.Sent,
-            "deferred" => MailLogStatus.Deferred,
-            "bounced" => MailLogStatus.Bounced,
-            "expired" => MailLogStatus.Expired,
-            _ => MailLogStatus.Other,
+            "sent" => (MailLogStatus.Sent, "status=sent"),
+            "deferred" => (MailLogStatus.Deferred, "status=deferred"),
+            "bounced" => (MailLogStatus.Bounced, "status=bounced"),
+            "expired" => (MailLogStatus.Expired, "status=expired"),
+            _ => (MailLogStatus.Other, "status=" + value),
         };
+        if (space > 0 && space + 1 < line.Length && line[space + 1] == '(')
+        {
+            var end = line.LastIndexOf(')');
+            ev.Reason = end > space + 1 ? line.Substring(space + 2, end - space - 2) : line.Substring(space + 2);
+        }
     }
 
     // smtpd: NOQUEUE: reject: RCPT from host[ip]: 554 5.7.1 <r>: Relay access denied; from=<s> to=<r> proto=ESMTP helo=<h>
@@ -306,7 +300,7 @@ public static class PostfixLogParser
         }
     }
 
-    private static bool IsQueueId(string text, int length)
+    private static bool IsQueueId(string text, int start, int length)
     {
         // Short ids are hex, long ids (enable_long_queue_ids) base 52 with a 'z' separator; NOQUEUE before a reject.
         if (length < 5 || length > 32)
@@ -314,7 +308,7 @@ public static class PostfixLogParser
             return false;
         }
 
-        for (var i = 0; i < length; i++)
+        for (var i = start; i < start + length; i++)
         {
             var c = text[i];
             if (!(c is >= '0' and <= '9' or >= 'A' and <= 'Z' or >= 'a' and <= 'z'))
@@ -338,18 +332,83 @@ public static class PostfixLogParser
         return end < 0 ? null : s.Substring(from, end - from);
     }
 
-    /// <summary>The value of "name" up to the next ", " (or the end), found after the first ", ".</summary>
-    internal static string? Field(string s, string name)
+    /// <summary>The value of ", name=" (searched from <paramref name="start"/>) up to the next ", " (or the end).</summary>
+    internal static string? Field(string s, string name, int start = 0)
     {
-        var at = s.IndexOf(", " + name, StringComparison.Ordinal);
+        var at = s.IndexOf(name, start, StringComparison.Ordinal);
         if (at < 0)
         {
             return null;
         }
 
-        var from = at + 2 + name.Length;
+        var from = at + name.Length;
         var end = s.IndexOf(", ", from, StringComparison.Ordinal);
         return end < 0 ? s.Substring(from) : s.Substring(from, end - from);
+    }
+
+    private static long? Number(string s, string name, int start)
+    {
+        var at = s.IndexOf(name, start, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        long v = 0;
+        var i = at + name.Length;
+        var first = i;
+        for (; i < s.Length && s[i] >= '0' && s[i] <= '9' && i - first < 18; i++)
+        {
+            v = (v * 10) + (s[i] - '0');
+        }
+
+        return i > first ? v : null;
+    }
+
+    private static TimeSpan? SecondsAt(string s, string name, int start, out int end)
+    {
+        var at = s.IndexOf(name, start, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            end = start;
+            return null;
+        }
+
+        return SecondsAt(s, at + name.Length, out end);
+    }
+
+    /// <summary>
+    /// A Postfix delay ("12", "0.55", "1e-05" never occurs: postconf(5) delay_logging_resolution_limit, at most 6
+    /// decimals) read in place; <paramref name="end"/> is the index after it.
+    /// </summary>
+    internal static TimeSpan? SecondsAt(string s, int at, out int end)
+    {
+        long whole = 0;
+        long fraction = 0;
+        long scale = TimeSpan.TicksPerSecond;
+        var i = at;
+        for (; i < s.Length && s[i] >= '0' && s[i] <= '9' && i - at < 12; i++)
+        {
+            whole = (whole * 10) + (s[i] - '0');
+        }
+
+        var digits = i - at;
+        if (i < s.Length && s[i] == '.')
+        {
+            for (i++; i < s.Length && s[i] >= '0' && s[i] <= '9'; i++)
+            {
+                if (scale >= 10)
+                {
+                    scale /= 10;
+                    fraction += (s[i] - '0') * scale;
+                }
+
+                digits++;
+            }
+        }
+
+        end = i;
+        return digits == 0 ? null : TimeSpan.FromTicks((whole * TimeSpan.TicksPerSecond) + fraction);
     }
 
     internal static TimeSpan? Seconds(string? s) =>

@@ -180,7 +180,20 @@ public static class FuzzTargets
         Check(n <= lines + 1, target, $"{n} outcomes for {lines} lines");
     }
 
-    private static int Lines(string text) => text.Count(c => c == '\n') + 1;
+    /// <summary>Lines as TextReader.ReadLine counts them: CR, LF and CRLF each end one.</summary>
+    private static int Lines(string text)
+    {
+        var n = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
 
     /// <summary>postqueue -j (one JSON object per line): one bad line is one located error, never an exception.</summary>
     private static void Postqueue(byte[] input)

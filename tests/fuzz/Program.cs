@@ -61,6 +61,10 @@ public static class Program
                 {
                     failed++;
                     Console.WriteLine($"FAIL {file}: {ex.Message}");
+                    if (Environment.GetEnvironmentVariable("FUZZ_VERBOSE") == "1")
+                    {
+                        Console.WriteLine(ex.InnerException?.ToString() ?? ex.ToString());
+                    }
                 }
             }
 

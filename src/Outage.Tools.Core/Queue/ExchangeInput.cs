@@ -392,13 +392,15 @@ public static class ExchangeInput
     public static IEnumerable<Outcome<IReadOnlyDictionary<string, object?>>> ReadClixml(Stream stream, string origin, CancellationToken cancellationToken = default)
     {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true, IgnoreComments = true };
-        using var xml = XmlReader.Create(stream, settings);
+        XmlReader? created = null;
         var index = 0;
         string? failure = null;
         try
         {
-            xml.MoveToContent();
-            if (xml.LocalName != "Objs" || xml.NamespaceURI != PsNamespace)
+            // Create reads the first bytes to detect the encoding: an undecodable start is an XmlException here.
+            created = XmlReader.Create(stream, settings);
+            created.MoveToContent();
+            if (created.LocalName != "Objs" || created.NamespaceURI != PsNamespace)
             {
                 failure = "the root element is not <Objs> in the PowerShell serialization namespace";
             }
@@ -410,9 +412,12 @@ public static class ExchangeInput
 
         if (failure is not null)
         {
+            created?.Dispose();
             throw new OutageException(ErrorIds.QueueExchangeInputInvalid, OutageErrorCategory.ParserError,
                 $"{origin} is not an Export-Clixml file: {failure}.", origin, "Write the file with Get-Queue | Export-Clixml (or Get-Message).");
         }
+
+        using var xml = created!;
 
         var state = new ClixmlState();
         var started = false;

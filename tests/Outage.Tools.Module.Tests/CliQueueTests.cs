@@ -178,7 +178,7 @@ public sealed class CliStreamingOutputTests
     [Fact]
     public void Shape_with_a_huge_bucket_count_is_refused_before_allocating()
     {
-        var r = CliProcess.Run("queue", "shape", "--postqueue-json", Fixture("postqueue-j.jsonl"), "--bucket-count", "100000000");
+        var r = CliProcess.Run("queue", "shape", "--postqueue-json", Repo.PathOf("tests", "fixtures", "queue", "postqueue-j.jsonl"), "--bucket-count", "100000000");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("error[InvalidArgument]", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("between 1 and 100", r.Stderr, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ Describe 'Flat companions for CSV and JSON' {
         $row.RecipientList | Should -Be (($m.Recipients | ForEach-Object { $_.Address }) -join '; ')
         $row.RecipientList | Should -Not -Match 'System\.|Outage\.Tools'
         [double]$row.AgeMinutes | Should -Be ([Math]::Round($m.Age.TotalMinutes, 1))
-        $json = $m | Select-Object Id, RecipientList, AgeMinutes | ConvertTo-Json | ConvertFrom-Json
+        $json = $m | Select-Object -Property @('Id', 'RecipientList', 'AgeMinutes') | ConvertTo-Json | ConvertFrom-Json
         $json.AgeMinutes | Should -BeOfType [double]
     }
 

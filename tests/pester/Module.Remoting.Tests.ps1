@@ -17,7 +17,7 @@ BeforeAll {
             param($module, $text, $arguments)
             Import-Module $module -ErrorAction Stop
             & ([scriptblock]::Create($text)) @arguments
-        } -ArgumentList $modulePath, $Script.ToString(), $ArgumentList
+        } -ArgumentList @($modulePath, $Script.ToString(), $ArgumentList)
         try {
             $null = Wait-Job $job -Timeout 180
             $job.State | Should -Be 'Completed'

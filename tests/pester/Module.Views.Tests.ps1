@@ -49,10 +49,10 @@ BeforeAll {
     $script:objects['QueueSample'] = @(Watch-MailQueue -Path $postqueue -Count 1)
     $script:objects['QueueExportResult'] = @(Get-MailQueueMessage -Path $spool | Export-MailQueueMessage -Destination (Join-Path $TestDrive 'eml') -PassThru)
     $script:objects['OutageCheckResult'] = @(Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1'))
-    $script:objects['DnsRecord'] = @(Resolve-DnsRecord example.test -Type MX, TXT, SOA, A -Server $dns)
-    $script:objects['DnsResponse'] = @(Resolve-DnsRecord example.test -Type MX, TXT -Server $dns -Raw)
+    $script:objects['DnsRecord'] = @(Resolve-DnsRecord example.test -Type @('MX', 'TXT', 'SOA', 'A') -Server $dns)
+    $script:objects['DnsResponse'] = @(Resolve-DnsRecord example.test -Type @('MX', 'TXT') -Server $dns -Raw)
     $script:objects['DnsCheckResult'] = @(Test-MailDomain example.test -Server $dns)
-    $script:objects['DnsResolverComparison'] = @(Compare-DnsResolver example.test, mail.example.test -Type A, MX -Server $dns, "127.0.0.1:$closedPort" -Timeout 0.3 -Retry 0)
+    $script:objects['DnsResolverComparison'] = @(Compare-DnsResolver -Name @('example.test', 'mail.example.test') -Type @('A', 'MX') -Server @($dns, "127.0.0.1:$closedPort") -Timeout 0.3 -Retry 0)
     $script:objects['DnsResolverAnswer'] = @($script:objects['DnsResolverComparison'][0].Answers)
     $script:objects['HttpEndpointResult'] = @(Test-OwaEndpoint "https://127.0.0.1:$closedPort/owa" -Timeout 5) +
         @(Test-ActiveSyncEndpoint "https://127.0.0.1:$closedPort" -Timeout 5)
@@ -63,8 +63,11 @@ BeforeAll {
         $listener.Start(); $sinkPort = $listener.LocalEndpoint.Port; $listener.Stop()
         $script:sinkProcess = Start-Process $sink.Source -ArgumentList "127.0.0.1:$sinkPort", '10' -PassThru
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
-        do { Start-Sleep -Milliseconds 100; $up = Test-Connection -TargetName 127.0.0.1 -TcpPort $sinkPort -Quiet -TimeoutSeconds 1 -ErrorAction SilentlyContinue }
-        until ($up -or [DateTime]::UtcNow -gt $deadline)
+        do {
+            Start-Sleep -Milliseconds 100
+            $client = [System.Net.Sockets.TcpClient]::new()
+            try { $client.Connect('127.0.0.1', $sinkPort); $up = $true } catch { $up = $false } finally { $client.Dispose() }
+        } until ($up -or [DateTime]::UtcNow -gt $deadline)
         $script:objects['SmtpEndpointResult'] = @(Test-SmtpEndpoint "127.0.0.1:$sinkPort" -Timeout 5) + @(Test-SmtpEndpoint "127.0.0.1:$closedPort" -Timeout 5)
     } else {
         $script:objects['SmtpEndpointResult'] = @(Test-SmtpEndpoint "127.0.0.1:$closedPort" -Timeout 5)

@@ -26,9 +26,12 @@ import re, sys
 w = sys.argv[1]
 ours = open(f"{w}/ours.txt").read().split("\n")[2].split()
 theirs = open(f"{w}/theirs.txt").read()
-def t(label): return int(re.search(r"^\s*(\d+)\s+" + label, theirs, re.M).group(1))
-same = [int(ours[1]) == t("received"), int(ours[2]) == t("delivered"), int(ours[3]) == int(re.search(r"\((\d+)\s+deferrals", theirs).group(1)),
-        int(ours[4]) == t("bounced"), int(ours[5]) == t("rejected")]
+# pflogsumm prints counts above 512 k as "<n>k" (n = count / 1024, printf %d) and above 512 M as "<n>m".
+def units(v): return f"{v // 1048576}m" if v > 512 * 1048576 else f"{v // 1024}k" if v > 512 * 1024 else str(v)
+def t(label): return re.search(r"^\s*(\d+[km]?)\s+" + label, theirs, re.M).group(1)
+same = [units(int(ours[1])) == t("received"), units(int(ours[2])) == t("delivered"),
+        units(int(ours[3])) == re.search(r"\((\d+[km]?)\s+deferrals", theirs).group(1),
+        units(int(ours[4])) == t("bounced"), units(int(ours[5])) == t("rejected")]
 print("grand totals equal:", all(same), ours[1:6])
 def times(f):
     m = re.search(r"([\d.]+) s wall\s+([\d.]+) s user\s+([\d.]+) s sys\s+(\d+) KB", open(f).read().strip().split("\n")[-1])

@@ -29,6 +29,11 @@ public sealed class OutageReport
                 .GroupBy(p => p.Item1).Select(x => (x.Key, x.Last().Item2)).OrderBy(p => p.Key).ToList(), StringComparer.Ordinal);
     }
 
+    /// <summary>The probable causes of the latest results, most severe first (<see cref="ProbableCauseRules"/>).</summary>
+    public IReadOnlyList<ProbableCause> Causes => _causes ??= ProbableCauseRules.Derive(Latest);
+
+    private IReadOnlyList<ProbableCause>? _causes;
+
     public string Title { get; }
 
     public DateTimeOffset Generated { get; }

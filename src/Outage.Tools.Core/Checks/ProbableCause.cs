@@ -133,7 +133,10 @@ public static class ProbableCauseRules
                 continue;
             }
 
-            var names = endpoints.Select(r => EndpointNames.TryGetValue(r.Check, out var n) ? n : r.Check).Distinct().ToList();
+            // In a fixed order (OWA, ActiveSync, EWS, Autodiscover, SMTP), whatever order the results came in.
+            var order = EndpointNames.Keys.ToList();
+            var names = endpoints.Select(r => r.Check).Distinct().OrderBy(c => order.IndexOf(c) < 0 ? order.Count : order.IndexOf(c)).ThenBy(c => c, StringComparer.Ordinal)
+                .Select(c => EndpointNames.TryGetValue(c, out var n) ? n : c).ToList();
             var list = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[names.Count - 1];
             var basis = zone.Concat(endpoints).ToList();
             yield return new ProbableCause("dns-takes-endpoints-down", CheckArea.Dns, basis.Max(r => r.Status),

@@ -44,7 +44,7 @@ public static class HtmlReport
             sb.Append("<section class=\"causes\" id=\"causes\"><h2>Probable cause</h2><ol>");
             foreach (var c in report.Causes)
             {
-                sb.Append("<li class=\"cause ").Append(Css(c.Severity)).Append("\"><span class=\"badge ").Append(Css(c.Severity)).Append("\">").Append(c.Layer)
+                sb.Append("<li class=\"cause\"><span class=\"badge ").Append(Css(c.Severity)).Append("\">").Append(c.Layer)
                     .Append("</span> <strong>").Append(E(c.Statement)).Append("</strong><details><summary>rests on ").Append(c.RestsOn.Count)
                     .Append(" results</summary><ul class=\"evidence\">");
                 foreach (var basis in c.RestsOn)

@@ -1,9 +1,18 @@
 @{
-    # The sample outage: a Postfix backlog to several destinations growing over three postqueue -j snapshots
-    # (relay host unreachable), and a folder of recent messages among which one is poison and one nonconforming.
-    # Offline: no DNS or endpoint target here, so the check runs on any machine. Add your own:
+    # The sample outage, offline and real: every check below really runs.
+    # - Queue: a Postfix backlog growing over three postqueue -j snapshots; its relay host refuses connections.
+    # - Mime: a folder of recent messages among which one is poison and one nonconforming.
+    # - Dns and Endpoint: the zone contoso.com is asked from its (sample) name servers on loopback addresses where
+    #   nothing answers, a DNS hosting failure really probed; OWA, ActiveSync and Autodiscover resolve their host
+    #   names through the same servers, so they fail at their DNS lookup as users' clients did.
+    # The report puts the probable causes at the top. Use your own domain, DNS servers and URLs in production:
     #   Domains = @('contoso.com'); DnsServers = @('192.0.2.53'); OwaUris = @('https://mail.contoso.com/owa/')
-    #   SmtpHosts = @('mail.contoso.com:25')
+    #   Queues = @(@{ Kind = 'postfix'; ConfigDirectory = '/etc/postfix' }); HistoryPath = 'history.jsonl'
+    Domains               = @('contoso.com')
+    DnsServers            = @('127.0.0.53:5399')
+    OwaUris               = @('https://mail.contoso.com/owa/')
+    ActiveSyncUris        = @('https://mail.contoso.com/Microsoft-Server-ActiveSync')
+    AutodiscoverAddresses = @('someone@contoso.com')
     Queues       = @(
         @{ Name = 'mx1 (postqueue -j snapshots)'; Kind = 'postqueue-json'; Path = 'queue/postqueue-*.jsonl' }
     )
@@ -13,5 +22,6 @@
         QueueFail            = 2000
         OldestMessageWarnMinutes = 30
         GrowthWarnPerMinute  = 1
+        CheckTimeoutSeconds  = 20
     }
 }

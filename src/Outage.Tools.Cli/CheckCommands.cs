@@ -73,6 +73,16 @@ public static class CheckCommands
             var request = new OutageCheckRequest(configuration, OutageCheckProviders.Default()) { ThrottleLimit = parse.GetValue(throttle) };
             var code = io.Write(() => Collect(OutageCheckRunner.Run(request, null, default), results), parse.GetValue(format), Table,
                 r => r.Status is CheckStatus.Fail or CheckStatus.Error);
+            // The probable causes of this run: after the table for people; on stderr beside JSON Lines, which stay check results only.
+            var causes = ProbableCauseRules.Derive(results);
+            var causeOut = parse.GetValue(format) == OutputFormat.Table ? io.Out : io.Err;
+            foreach (var c in causes)
+            {
+                causeOut.WriteLine($"{(causeOut == io.Err ? "outage: " : string.Empty)}Probable cause ({c.Layer}): {c.Statement}");
+                causeOut.WriteLine($"{(causeOut == io.Err ? "outage: " : string.Empty)}  rests on: {string.Join("; ", c.RestsOn)}");
+            }
+
+            causeOut.Flush();
             if (parse.GetValue(report) is FileInfo reportFile && results.Count > 0)
             {
                 var all = configuration.HistoryPath is null ? results : new OutageHistory(configuration.HistoryPath).Read().ToList();

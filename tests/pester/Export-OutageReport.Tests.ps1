@@ -57,7 +57,9 @@ Describe 'Export-OutageReport' {
         $results | Export-Clixml -Path $path
         $file = Import-Clixml $path | Export-OutageReport -Path (Join-Path $TestDrive 'deser.json') -Format Json
         $doc = Get-Content $file.FullName -Raw | ConvertFrom-Json
-        $groups = $results | Group-Object -Property @('Area', 'Target', 'Check', 'ComputerName')
+        # The probable causes Invoke-OutageCheck emits after its results are skipped; the report derives its own.
+        $groups = $results | Where-Object { $_ -is [Outage.Tools.Core.Checks.OutageCheckResult] } | Group-Object -Property @('Area', 'Target', 'Check', 'ComputerName')
+        $doc.causes.statement | Should -Contain 'DNS for contoso.com is failing; OWA, ActiveSync and Autodiscover are down because of it.'
         $doc.results.Count | Should -Be $groups.Count
         $doc.results[0].computerName | Should -Be $results[0].ComputerName
     }

@@ -17,13 +17,25 @@ Describe 'Invoke-OutageCheck' {
         ($results | Where-Object { $_.Area -eq 'Mime' -and $_.Status -eq 'Fail' }) | Should -Not -BeNullOrEmpty
     }
 
+    It 'emits the probable causes of the sample outage after the results, each with what it rests on' {
+        $out = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1')
+        $causes = @($out | Where-Object { $_ -is [Outage.Tools.Core.Checks.ProbableCause] })
+        $causes.Statement | Should -Contain 'DNS for contoso.com is failing; OWA, ActiveSync and Autodiscover are down because of it.'
+        ($causes | Where-Object Rule -eq 'next-hop-refuses').Layer | Should -Be 'Queue'
+        $causes | ForEach-Object { $_.RestsOn.Count | Should -BeGreaterThan 0 }
+        $out[-1] | Should -BeOfType Outage.Tools.Core.Checks.ProbableCause
+        ($causes | Format-Table | Out-String -Width 120) | Should -Match 'ProbableCause'
+    }
+
     It 'records history and says since when a status holds' {
         $history = Join-Path $TestDrive 'history.jsonl'
         $first = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
         $second = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history
-        (Get-Content $history).Count | Should -Be ($first.Count + $second.Count)
+        $firstResults = @($first | Where-Object { $_ -is [Outage.Tools.Core.Checks.OutageCheckResult] })
+        $secondResults = @($second | Where-Object { $_ -is [Outage.Tools.Core.Checks.OutageCheckResult] })
+        (Get-Content $history).Count | Should -Be ($firstResults.Count + $secondResults.Count)
         # The MIME check runs now (queue results carry their snapshot's time); its Fail began with the first run.
-        $mime = $second | Where-Object { $_.Area -eq 'Mime' }
+        $mime = $secondResults | Where-Object { $_.Area -eq 'Mime' }
         $mime.Since | Should -BeLessThan $mime.Timestamp
     }
 

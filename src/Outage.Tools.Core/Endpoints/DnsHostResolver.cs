@@ -55,7 +55,18 @@ public sealed class DnsHostResolver : IHostResolver
         string? failure = null;
         foreach (var type in types)
         {
-            var response = await _client.QueryAsync(host, type, cancellationToken).ConfigureAwait(false);
+            DnsResponse response;
+            try
+            {
+                response = await _client.QueryAsync(host, type, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not DnsLookupException && !cancellationToken.IsCancellationRequested)
+            {
+                // The server did not answer (timeout, refused): to a client that is a failed name lookup, and the
+                // probe reports it at its DnsLookup stage, as a DNS hosting outage looks to OWA and Outlook users.
+                throw new DnsLookupException($"the DNS server {Server} did not answer: {ex.Message}");
+            }
+
             if (response.ResponseCode != DnsResponseCode.NoError)
             {
                 failure = $"{response.ResponseCode} from {Server}";

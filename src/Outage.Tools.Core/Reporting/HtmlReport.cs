@@ -38,13 +38,40 @@ public static class HtmlReport
             .Append(" · overall <span class=\"badge ").Append(Css(report.Overall)).Append("\" id=\"overall\">").Append(report.Overall?.ToString() ?? "Nothing checked")
             .Append("</span></p></header>\n");
 
+        // Probable causes first: which layer is broken and why, with the results each rests on.
+        if (report.Causes.Count > 0)
+        {
+            sb.Append("<section class=\"causes\" id=\"causes\"><h2>Probable cause</h2><ol>");
+            foreach (var c in report.Causes)
+            {
+                sb.Append("<li class=\"cause\"><span class=\"badge ").Append(Css(c.Severity)).Append("\">").Append(c.Layer)
+                    .Append("</span> <strong>").Append(E(c.Statement)).Append("</strong><details><summary>rests on ").Append(c.RestsOn.Count)
+                    .Append(" results</summary><ul class=\"evidence\">");
+                foreach (var basis in c.RestsOn)
+                {
+                    sb.Append("<li><code>").Append(E(basis)).Append("</code></li>");
+                }
+
+                sb.Append("</ul></details></li>");
+            }
+
+            sb.Append("</ol></section>\n");
+        }
+
         // Status tiles.
         sb.Append("<section class=\"tiles\">\n");
         foreach (var area in OutageReport.Areas)
         {
             var status = report.AreaStatus(area);
             var of = report.Latest.Where(r => r.Area == area).ToList();
-            var worst = of.OrderByDescending(r => r.Status).FirstOrDefault();
+            // The queue card headlines the count and trend ("265 queued, growing +16/min"), not the oldest message.
+            var worst = of.OrderByDescending(r => r.Status).ThenByDescending(r => r.Check == "queue-size").FirstOrDefault();
+            if (area == CheckArea.Queue && of.Where(r => r.Check == "queue-size").OrderByDescending(r => r.Status).FirstOrDefault() is { } size && worst is not null
+                && worst.Status != CheckStatus.Error)
+            {
+                worst = size.Status == CheckStatus.Pass && worst.Status != CheckStatus.Pass ? worst : size;
+            }
+
             sb.Append("<div class=\"tile ").Append(Css(status)).Append("\" id=\"tile-").Append(area.ToString().ToLowerInvariant()).Append("\"><h2>").Append(area)
                 .Append("</h2><p class=\"status\">").Append(status?.ToString() ?? "Not checked").Append("</p><p class=\"count\">")
                 .Append(of.Count).Append(" checks · ").Append(of.Count(r => r.Status != CheckStatus.Pass)).Append(" not passing</p>");
@@ -218,6 +245,7 @@ public static class HtmlReport
 
     private const string Style = @"body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#1f2937;background:#f8fafc}
 h1{margin:0 0 4px}h2{font-size:1.1rem;margin:24px 0 8px}.meta{color:#555;margin:0}
+.causes{border:2px solid #b00020;border-radius:8px;padding:8px 16px;margin-top:16px;background:#fff5f5}.causes h2{margin:4px 0}.causes li{margin:6px 0}.causes strong{font-size:1.05rem}
 .tiles{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-top:16px}
 .tile{border-radius:8px;padding:12px;color:#fff;min-height:110px}.tile h2{margin:0;font-size:1rem}.tile .status{font-size:1.6rem;font-weight:700;margin:6px 0}
 .tile p{margin:2px 0;font-size:.85rem;overflow-wrap:anywhere}

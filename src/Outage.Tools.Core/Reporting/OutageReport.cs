@@ -32,6 +32,11 @@ public sealed class OutageReport
             .ToDictionary(s => s.Key, s => s.Points, StringComparer.Ordinal);
     }
 
+    /// <summary>The probable causes of the latest results, most severe first (<see cref="ProbableCauseRules"/>).</summary>
+    public IReadOnlyList<ProbableCause> Causes => _causes ??= ProbableCauseRules.Derive(Latest);
+
+    private IReadOnlyList<ProbableCause>? _causes;
+
     public string Title { get; }
 
     public DateTimeOffset Generated { get; }

@@ -76,6 +76,18 @@ public static class ReportWriter
         sb.Append("# ").Append(ReportText.Markdown(report.Title)).Append("\n\n");
         sb.Append("Generated ").Append(ReportText.Markdown(ReportText.Time(report.Generated)))
             .Append(". Overall: **").Append(report.Overall?.ToString() ?? "nothing checked").Append("**\n\n");
+        if (report.Causes.Count > 0)
+        {
+            sb.Append("## Probable cause\n\n");
+            foreach (var c in report.Causes)
+            {
+                sb.Append("- **").Append(ReportText.Markdown(c.Statement)).Append("** (").Append(c.Layer).Append("; rests on: ")
+                    .Append(string.Join("; ", c.RestsOn.Select(ReportText.Markdown))).Append(")\n");
+            }
+
+            sb.Append('\n');
+        }
+
         sb.Append("| Area | Status |\n| --- | --- |\n");
         foreach (var area in OutageReport.Areas)
         {
@@ -121,6 +133,14 @@ public static class ReportWriter
             ["generated"] = report.Generated,
             ["overall"] = report.Overall?.ToString(),
             ["areas"] = OutageReport.Areas.ToDictionary(a => a.ToString(), a => (object?)report.AreaStatus(a)?.ToString()),
+            ["causes"] = report.Causes.Select(c => new Dictionary<string, object?>
+            {
+                ["rule"] = c.Rule,
+                ["layer"] = c.Layer.ToString(),
+                ["severity"] = c.Severity.ToString(),
+                ["statement"] = c.Statement,
+                ["restsOn"] = c.RestsOn,
+            }).ToList(),
             ["results"] = report.Latest.Select(OutageHistory.ToTable).ToList(),
             ["backlog"] = report.Backlog.Select(s => new Dictionary<string, object?>
             {

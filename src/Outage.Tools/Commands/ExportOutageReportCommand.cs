@@ -71,6 +71,13 @@ public sealed class ExportOutageReportCommand : OutageCmdlet
     {
         foreach (var item in InputObject ?? Array.Empty<PSObject>())
         {
+            // Invoke-OutageCheck also emits its probable causes; the report derives them again from the results.
+            if (item?.BaseObject is ProbableCause || (item?.TypeNames.Contains("Deserialized." + typeof(ProbableCause).FullName) ?? false))
+            {
+                WriteVerbose($"Skipped a probable cause (the report derives its own): {item}");
+                continue;
+            }
+
             string? problem = null;
             var result = item?.BaseObject as OutageCheckResult ?? OutageCheckResultReader.FromProperties(name => Property(item, name), out problem);
             if (result is null)

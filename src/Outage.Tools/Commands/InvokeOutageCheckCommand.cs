@@ -11,7 +11,7 @@ namespace Outage.Tools.Commands;
 
 /// <summary>Invoke-OutageCheck: runs the queue, MIME, DNS and endpoint checks and emits uniform results.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OutageCheck", HelpUri = OutageCmdlet.HelpBase + "Invoke-OutageCheck.md", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true)]
-[OutputType(typeof(OutageCheckResult))]
+[OutputType(typeof(OutageCheckResult), typeof(ProbableCause))]
 public sealed class InvokeOutageCheckCommand : OutageCmdlet
 {
     private const string ConfigurationSet = "Configuration";
@@ -150,13 +150,27 @@ public sealed class InvokeOutageCheckCommand : OutageCmdlet
             // -WhatIf: the checks run (they only read), the history file and its folders are not created or appended.
             WriteHistory = configuration.HistoryPath is null || ShouldProcess(configuration.HistoryPath, "Append the check results to the history file"),
         };
+        _all.Clear();
         Emit(() => Track(OutageCheckRunner.Run(request, progress, Cancellation)), progress);
+        // After the results: the probable causes this run's results support, each naming the results it rests on.
+        foreach (var cause in ProbableCauseRules.Derive(_all))
+        {
+            WriteVerbose($"Probable cause ({cause.Rule}) rests on: {string.Join("; ", cause.RestsOn)}");
+            WriteObject(cause);
+        }
     }
+
+    private readonly List<OutageCheckResult> _all = new();
 
     private IEnumerable<Outcome<OutageCheckResult>> Track(IEnumerable<Outcome<OutageCheckResult>> outcomes)
     {
         foreach (var o in outcomes)
         {
+            if (o.Kind == OutcomeKind.Result)
+            {
+                _all.Add(o.Value!);
+            }
+
             if (o.Kind == OutcomeKind.Result && o.Value!.Status != CheckStatus.Pass)
             {
                 _notPassing.Add(o.Value);

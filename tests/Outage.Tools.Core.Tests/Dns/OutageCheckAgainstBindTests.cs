@@ -20,6 +20,12 @@ public sealed class OutageCheckAgainstBindTests
     {
         var root = typeof(OutageCheckAgainstBindTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
         var c = OutageCheckConfiguration.Load(Path.Combine(root, "samples", "outage-check.psd1"));
+        // The sample's own DNS and endpoint story (contoso.com on dead loopback name servers) is replaced by BIND's zones.
+        c.Domains.Clear();
+        c.DnsServers.Clear();
+        c.OwaUris.Clear();
+        c.ActiveSyncUris.Clear();
+        c.AutodiscoverAddresses.Clear();
         c.Domains.Add("good.mail.test");
         c.Domains.Add("bad.mail.test");
         c.DnsServers.Add(_bind.Ns1);

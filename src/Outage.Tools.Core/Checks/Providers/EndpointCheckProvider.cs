@@ -84,6 +84,13 @@ public sealed class EndpointCheckProvider : IOutageCheckProvider
     {
         request.Timeout = TimeSpan.FromSeconds(Math.Max(1, Math.Min(30, configuration.Thresholds.CheckTimeoutSeconds / 2)));
         request.ThrottleLimit = 1;
+        // The DNS servers of the configuration also resolve the endpoints' host names, so a DNS hosting failure
+        // shows as the endpoints' DnsLookup failure, as clients see it.
+        if (configuration.DnsServers.Count > 0)
+        {
+            request.Resolver = EndpointSetup.ResolverFor(configuration.DnsServers[0]);
+        }
+
         if (configuration.TrustedRootCertificate is not null)
         {
             request.TrustedRoot = EndpointSetup.LoadTrustedRoot(configuration.TrustedRootCertificate);

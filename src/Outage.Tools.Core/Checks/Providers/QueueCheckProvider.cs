@@ -46,6 +46,7 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
         public DateTimeOffset? Oldest;
         public readonly Dictionary<string, int> Reasons = new(StringComparer.Ordinal);
         public readonly Dictionary<string, int> Domains = new(StringComparer.OrdinalIgnoreCase);
+        public readonly Dictionary<string, int> NextHops = new(StringComparer.OrdinalIgnoreCase);
         public readonly List<string> Errors = new();
     }
 
@@ -71,7 +72,7 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
         }
 
         var growth = earlier.Count == 0 ? null : Growth(earlier, last, t);
-        var evidence = Top("reason", last.Reasons, "messages").Concat(Top("destination", last.Domains, "recipients"))
+        var evidence = Top("reason", last.Reasons, "messages").Concat(Top("next hop", last.NextHops, "recipients")).Concat(Top("destination", last.Domains, "recipients"))
             .Concat(last.Held > 0 ? new[] { $"held or frozen: {last.Held:N0} messages (not counted in the drain time)" } : Array.Empty<string>())
             .Concat(last.Errors.Take(5).Select(e => "unreadable: " + e)).ToList();
         var sizeStatus = OutageThresholds.Grade(last.Messages, t.QueueWarn, t.QueueFail);
@@ -183,6 +184,10 @@ public sealed class QueueCheckProvider : IOutageCheckProvider
                 s.Recipients++;
                 var domain = QueueText.DomainOf(r.Address);
                 s.Domains[domain] = s.Domains.TryGetValue(domain, out var d) ? d + 1 : 1;
+                if (r.NextHop is { } hop)
+                {
+                    s.NextHops[hop] = s.NextHops.TryGetValue(hop, out var h) ? h + 1 : 1;
+                }
             }
 
             var reason = m.LastError ?? m.Recipients.Select(r => r.DelayReason).FirstOrDefault(x => !string.IsNullOrEmpty(x));

@@ -17,6 +17,9 @@ public static partial class ErrorIds
     /// <summary>No answer within the timeout.</summary>
     public const string ServiceHealthTimeout = "ServiceHealthTimeout";
 
+    /// <summary>Get-ServiceHealth -Timeout / -MaxRetryWait outside its range.</summary>
+    public const string ServiceHealthTimeoutInvalid = "ServiceHealthTimeoutInvalid";
+
     /// <summary>The connection failed (name resolution, TCP, TLS certificate).</summary>
     public const string ServiceHealthConnectionFailed = "ServiceHealthConnectionFailed";
 

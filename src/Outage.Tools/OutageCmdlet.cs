@@ -133,6 +133,7 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
     internal void FeedStream<TIn, TOut>(PipelineStream<TIn, TOut> stream, IEnumerable<TIn> items,
         Func<IEnumerable<TIn>, IEnumerable<Outcome<TOut>>> operation, ProgressSink? progress)
     {
+        Announce();
         Guard(() =>
         {
             if (!stream.Started)

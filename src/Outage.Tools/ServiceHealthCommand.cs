@@ -90,20 +90,20 @@ public abstract class ServiceHealthCommand : OutageCmdlet
     [ValidateNotNull]
     public Uri? GraphEndpoint { get; set; }
 
-    /// <summary>Seconds to wait for each HTTP answer.</summary>
+    /// <summary>How long to wait for each HTTP answer (1s to 10m; a number is seconds).</summary>
     [Parameter]
-    [ValidateRange(1, 600)]
-    public int Timeout { get; set; } = 30;
+    [TimeSpanTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries after 429/503 answers.</summary>
     [Parameter]
     [ValidateRange(0, 10)]
     public int MaxRetries { get; set; } = 4;
 
-    /// <summary>Longest wait (seconds) before a retry that is accepted; a longer Retry-After ends with an error.</summary>
+    /// <summary>Longest wait before a retry that is accepted (0 to 1h; a number is seconds); a longer Retry-After ends with an error.</summary>
     [Parameter]
-    [ValidateRange(0, 3600)]
-    public int MaxRetryWait { get; set; } = 60;
+    [TimeSpanTransformation]
+    public TimeSpan MaxRetryWait { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Most pages followed through @odata.nextLink.</summary>
     [Parameter]
@@ -129,9 +129,9 @@ public abstract class ServiceHealthCommand : OutageCmdlet
             request.ClientId = ClientId;
             request.Authority = Authority ?? ServiceHealthConnection.PublicAuthority;
             request.GraphEndpoint = GraphEndpoint ?? ServiceHealthConnection.PublicGraph;
-            request.Timeout = TimeSpan.FromSeconds(Timeout);
+            request.Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), Core.ErrorIds.ServiceHealthTimeoutInvalid);
             request.MaxRetries = MaxRetries;
-            request.MaxRetryWait = TimeSpan.FromSeconds(MaxRetryWait);
+            request.MaxRetryWait = RequireDuration(nameof(MaxRetryWait), MaxRetryWait, TimeSpan.Zero, TimeSpan.FromHours(1), Core.ErrorIds.ServiceHealthTimeoutInvalid);
             request.MaxPages = MaxPages;
             request.TokenCache = SessionTokens;
             if (TrustedRootCertificate is not null)

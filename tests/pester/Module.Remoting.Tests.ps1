@@ -75,7 +75,8 @@ Describe 'Results through a background job and CLIXML' {
         $file = $results | Export-OutageReport -Path $report -Format Json
         $file.Name | Should -Be 'remote.json'
         $json = Get-Content -LiteralPath $report -Raw | ConvertFrom-Json
-        @($json.results).Count | Should -Be @($results).Count
+        # Invoke-OutageCheck also writes its probable causes; the report derives its own from the results.
+        @($json.results).Count | Should -Be @($results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.Outage.Tools.Core.Checks.OutageCheckResult' }).Count
     }
 
     It 'measures queue messages read back with Import-Clixml like the live ones' {

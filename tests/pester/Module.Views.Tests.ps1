@@ -48,7 +48,22 @@ BeforeAll {
     $script:objects['QueueShapeRow'] = @(Measure-MailQueue -Path $postqueue)
     $script:objects['QueueSample'] = @(Watch-MailQueue -Path $postqueue -Count 1)
     $script:objects['QueueExportResult'] = @(Get-MailQueueMessage -Path $spool | Export-MailQueueMessage -Destination (Join-Path $TestDrive 'eml') -PassThru)
-    $script:objects['OutageCheckResult'] = @(Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1'))
+    $check = @(Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1'))
+    $script:objects['OutageCheckResult'] = @($check | Where-Object { $_ -is [Outage.Tools.Core.Checks.OutageCheckResult] })
+    $script:objects['ProbableCause'] = @($check | Where-Object { $_ -is [Outage.Tools.Core.Checks.ProbableCause] })
+    $logs = Join-Path $PSScriptRoot '../fixtures/logs'
+    $script:objects['MailLogEvent'] = @(Get-MailLogEvent -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026 | Select-Object -First 30)
+    $script:objects['MailLogSummaryRow'] = @(Measure-MailLog -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026)
+    $script:objects['ReceivedHop'] = @(Get-MessageHop -Path (Join-Path $PSScriptRoot '../fixtures/headers/hops.eml'))
+    # Service health: Graph cannot run here; objects of the documented shapes (Get-ServiceHealth's own Pester file
+    # reads them from the local Graph stand-in).
+    $issue = [Outage.Tools.Core.ServiceHealth.ServiceHealthIssue]@{ Id = 'EX1234567'; Title = 'Some users may be unable to access their mailbox using Outlook on the web or Exchange ActiveSync'
+        Service = 'Exchange Online'; Feature = 'Outlook on the web'; FeatureGroup = 'Access'; Classification = 'incident'; Status = 'serviceDegradation'
+        StartDateTime = [DateTimeOffset]'2026-11-30T09:12:00Z'; ImpactDescription = 'Users may be unable to sign in.' }
+    $script:objects['ServiceHealthIssue'] = @($issue)
+    $script:objects['ServiceHealthOverview'] = @([Outage.Tools.Core.ServiceHealth.ServiceHealthOverview]@{ Id = 'Exchange'; Service = 'Exchange Online'
+        Status = 'serviceDegradation'; OpenIssueCount = 1; OpenIssues = 'EX1234567 Some users may be unable to access their mailbox using Outlook on the web' },
+        [Outage.Tools.Core.ServiceHealth.ServiceHealthOverview]@{ Id = 'OSDPPlatform'; Service = 'Microsoft 365 suite'; Status = 'serviceOperational' })
     $script:objects['DnsRecord'] = @(Resolve-DnsRecord example.test -Type @('MX', 'TXT', 'SOA', 'A') -Server $dns)
     $script:objects['DnsResponse'] = @(Resolve-DnsRecord example.test -Type @('MX', 'TXT') -Server $dns -Raw)
     $script:objects['DnsCheckResult'] = @(Test-MailDomain example.test -Server $dns)
@@ -75,7 +90,7 @@ BeforeAll {
     # The one view without a local source: holding a message needs a live Postfix or Exim (the Suspend/Resume/Remove
     # tests run those); the result of a hold as Suspend-MailQueueMessage -PassThru writes it.
     $script:objects['QueueActionResult'] = @([Outage.Tools.Core.Queue.QueueActionResult]@{
-        Source = 'Postfix'; ComputerName = 'mx1.contoso.example'; Id = '4BFC3B2029F3A'; Queue = 'deferred'; Action = 'Hold'; Succeeded = $true })
+        Source = 'Postfix'; ComputerName = 'mx1.contoso.example'; Id = '4BFC3B2029F3A'; Queue = 'deferred'; Action = 'Hold'; State = 'Succeeded' })
     $script:objects['AutodiscoverResult'] = @(Test-AutodiscoverEndpoint 'administrator@contoso.invalid' -Timeout 10 -DnsServer $dns)
 
     $clixml = Join-Path $TestDrive 'views.xml'
@@ -115,7 +130,8 @@ Describe 'Default views at 120 columns' {
 
     It '<_> fits, live and deserialized' -ForEach @('MimeRule', 'MimeMessageReport', 'MimeFinding', 'MimePartInfo', 'QueueMessage',
         'MailQueueSummary', 'QueueShapeRow', 'QueueSample', 'QueueExportResult', 'QueueActionResult', 'OutageCheckResult', 'DnsRecord', 'DnsResponse',
-        'DnsCheckResult', 'DnsResolverComparison', 'DnsResolverAnswer', 'HttpEndpointResult', 'SmtpEndpointResult', 'AutodiscoverResult') {
+        'DnsCheckResult', 'DnsResolverComparison', 'DnsResolverAnswer', 'HttpEndpointResult', 'SmtpEndpointResult', 'AutodiscoverResult',
+        'ProbableCause', 'MailLogEvent', 'MailLogSummaryRow', 'ReceivedHop', 'ServiceHealthIssue', 'ServiceHealthOverview') {
         $items = @($script:objects[$_])
         $items | Should -Not -BeNullOrEmpty
         $type = $items[0].PSObject.TypeNames | Where-Object { $script:views.ContainsKey($_) } | Select-Object -First 1

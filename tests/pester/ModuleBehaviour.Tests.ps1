@@ -313,6 +313,8 @@ Describe 'Diagnostics' {
         $closed = Get-FreePort
         $eml = (Get-ChildItem $script:mime -Filter *.eml | Select-Object -First 1).FullName
         $dns = $script:peer.Server
+        $log = Join-Path $PSScriptRoot '../fixtures/logs/postfix-maillog.log'
+        $secret = ConvertTo-SecureString 'not-a-real-secret' -AsPlainText -Force
         $runs = [ordered]@{
             'Get-MimeRule'              = { Get-MimeRule -Id 'boundary*' -Verbose 4>&1 }
             'Test-MimeMessage'          = { Test-MimeMessage $eml -Verbose 4>&1 }
@@ -336,6 +338,12 @@ Describe 'Diagnostics' {
             'Test-AutodiscoverEndpoint' = { Test-AutodiscoverEndpoint 'user@example.test' -Timeout 2 -DnsServer $dns -Verbose 4>&1 }
             'Invoke-OutageCheck'        = { Invoke-OutageCheck -MessagePath $eml -Verbose 4>&1 }
             'Export-OutageReport'       = { Invoke-OutageCheck -MessagePath $eml | Export-OutageReport -Path (Join-Path $script:work 'r.html') -Force -Verbose 4>&1 }
+            'Get-MailLogEvent'          = { Get-MailLogEvent -Path $log -Year 2026 -Verbose 4>&1 }
+            'Measure-MailLog'           = { Measure-MailLog -Path $log -Year 2026 -Verbose 4>&1 }
+            'Get-MessageHop'            = { Get-MessageHop -Path $eml -Verbose 4>&1 }
+            # A closed loopback port as the identity platform: the command says what it asked of whom, then fails.
+            'Get-ServiceHealth'         = { Get-ServiceHealth -TenantId contoso.example -ClientId 00000000-0000-0000-0000-000000000001 -ClientSecret $secret -Authority "https://127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
+            'Get-ServiceHealthIssue'    = { Get-ServiceHealthIssue -TenantId contoso.example -ClientId 00000000-0000-0000-0000-000000000001 -ClientSecret $secret -Authority "https://127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }
         }
         (Get-Command -Module Outage.Tools -CommandType Cmdlet).Name | Where-Object { -not $runs.Contains($_) } | Should -BeNullOrEmpty
         foreach ($name in $runs.Keys) {

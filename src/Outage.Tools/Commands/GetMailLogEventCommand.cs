@@ -4,7 +4,7 @@ using Outage.Tools.Core.Logs;
 namespace Outage.Tools.Commands;
 
 /// <summary>Get-MailLogEvent: typed events from Postfix, Exim and Exchange message tracking logs, streamed.</summary>
-[Cmdlet(VerbsCommon.Get, "MailLogEvent", DefaultParameterSetName = "Path")]
+[Cmdlet(VerbsCommon.Get, "MailLogEvent", DefaultParameterSetName = "Path", HelpUri = OutageCmdlet.HelpBase + "Get-MailLogEvent.md")]
 [OutputType(typeof(MailLogEvent))]
 public sealed class GetMailLogEventCommand : MailLogCmdlet
 {

@@ -6,7 +6,7 @@ using Outage.Tools.Core.Operations;
 namespace Outage.Tools.Commands;
 
 /// <summary>Get-MessageHop: the Received chain of messages, oldest hop first, with the delay of each hop.</summary>
-[Cmdlet(VerbsCommon.Get, "MessageHop", DefaultParameterSetName = "Path")]
+[Cmdlet(VerbsCommon.Get, "MessageHop", DefaultParameterSetName = "Path", HelpUri = OutageCmdlet.HelpBase + "Get-MessageHop.md")]
 [OutputType(typeof(ReceivedHop))]
 public sealed class GetMessageHopCommand : OutageCmdlet
 {

@@ -9,7 +9,7 @@ namespace Outage.Tools.Commands;
 /// Get-ServiceHealth: is it us or Microsoft? One object per Microsoft 365 service from Graph's
 /// healthOverviews (with its unresolved issues), status parsed without case.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ServiceHealth", DefaultParameterSetName = SecretSet, HelpUri = "https://github.com/outage-tools/Outage.Tools/blob/main/docs/cmdlets/Get-ServiceHealth.md")]
+[Cmdlet(VerbsCommon.Get, "ServiceHealth", DefaultParameterSetName = SecretSet, HelpUri = OutageCmdlet.HelpBase + "Get-ServiceHealth.md")]
 [OutputType(typeof(ServiceHealthOverview))]
 public sealed class GetServiceHealthCommand : ServiceHealthCommand
 {

@@ -9,7 +9,7 @@ namespace Outage.Tools.Commands;
 /// Get-ServiceHealthIssue: the incidents and advisories Microsoft 365 publishes (Graph serviceAnnouncement/issues,
 /// the last 30 days), with their posts, filtered here by id, service, status, classification, time and state.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ServiceHealthIssue", DefaultParameterSetName = SecretSet, HelpUri = "https://github.com/outage-tools/Outage.Tools/blob/main/docs/cmdlets/Get-ServiceHealthIssue.md")]
+[Cmdlet(VerbsCommon.Get, "ServiceHealthIssue", DefaultParameterSetName = SecretSet, HelpUri = OutageCmdlet.HelpBase + "Get-ServiceHealthIssue.md")]
 [OutputType(typeof(ServiceHealthIssue))]
 public sealed class GetServiceHealthIssueCommand : ServiceHealthCommand
 {

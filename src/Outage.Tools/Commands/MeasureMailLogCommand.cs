@@ -5,7 +5,7 @@ using Outage.Tools.Core.Logs;
 namespace Outage.Tools.Commands;
 
 /// <summary>Measure-MailLog: pflogsumm/eximstats-like summary of mail logs (totals, hours, domains, reasons).</summary>
-[Cmdlet(VerbsDiagnostic.Measure, "MailLog", DefaultParameterSetName = "Path")]
+[Cmdlet(VerbsDiagnostic.Measure, "MailLog", DefaultParameterSetName = "Path", HelpUri = OutageCmdlet.HelpBase + "Measure-MailLog.md")]
 [OutputType(typeof(MailLogSummaryRow))]
 public sealed class MeasureMailLogCommand : MailLogCmdlet
 {

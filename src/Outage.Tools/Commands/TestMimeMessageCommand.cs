@@ -94,6 +94,7 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
     protected override void BeginProcessing()
     {
         _progress = NewProgress();
+        Announce();
         // Fail early on a rule id that does not exist (an unusable request).
         try
         {

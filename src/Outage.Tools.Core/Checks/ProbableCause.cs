@@ -82,6 +82,9 @@ public static class ProbableCauseRules
         new ProbableCauseRule("poison-stalls-queue",
             "A queue grows and holds poison messages (malformed MIME): they stall delivery to its destinations.",
             PoisonStallsQueue),
+        new ProbableCauseRule("provider-reports-issue",
+            "Microsoft 365 service health reports an open incident or advisory for a watched service: the provider knows; an interruption is the provider's outage.",
+            ProviderReportsIssue),
     };
 
     /// <summary>The causes of one run's results (the latest result per check is used).</summary>
@@ -212,6 +215,30 @@ public static class ProbableCauseRules
             yield return new ProbableCause("poison-stalls-queue", CheckArea.Mime, new[] { poison.Status, growth.Status }.Max(),
                 $"Malformed messages are stalling delivery to {destination}: {poison.Value:N0} poison messages in {size.Target}, which grows {Rate(growth)}.",
                 new[] { poison, size, growth });
+        }
+    }
+
+    /// <summary>
+    /// A service-health result (Microsoft Graph service communications) with an open issue: its summary is
+    /// "Service reports CLASSIFICATION ID since TIME: TITLE". An interruption (Fail) is the provider's outage.
+    /// </summary>
+    private static IEnumerable<ProbableCause> ProviderReportsIssue(IReadOnlyList<OutageCheckResult> results)
+    {
+        foreach (var r in results.Where(r => r.Area == CheckArea.ServiceHealth && r.Check == "service-health" && r.Status >= CheckStatus.Warn))
+        {
+            var since = r.Summary.IndexOf(" since ", StringComparison.Ordinal);
+            var colon = since < 0 ? -1 : r.Summary.IndexOf(": ", since, StringComparison.Ordinal);
+            if (r.Summary.IndexOf(" reports ", StringComparison.Ordinal) < 0 || colon < 0)
+            {
+                continue; // a status without an open issue: nothing the provider has said yet
+            }
+
+            var head = r.Summary.Substring(0, colon);
+            var title = r.Summary.Substring(colon + 2).TrimEnd('.');
+            var statement = r.Status >= CheckStatus.Fail
+                ? $"{head}: this is the provider's outage ({title})."
+                : $"{head}: the provider reports a degradation ({title}).";
+            yield return new ProbableCause("provider-reports-issue", CheckArea.ServiceHealth, r.Status, statement, new[] { r });
         }
     }
 }

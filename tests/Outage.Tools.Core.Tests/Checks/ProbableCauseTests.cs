@@ -83,8 +83,34 @@ public sealed class ProbableCauseTests
     [Fact]
     public void Every_rule_has_an_id_and_a_description()
     {
-        Assert.Equal(3, ProbableCauseRules.All.Count);
+        Assert.Equal(4, ProbableCauseRules.All.Count);
         Assert.All(ProbableCauseRules.All, r => Assert.False(string.IsNullOrWhiteSpace(r.Description)));
         Assert.Equal(ProbableCauseRules.All.Count, ProbableCauseRules.All.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void An_interruption_Microsoft_reports_is_the_providers_outage()
+    {
+        var results = new List<OutageCheckResult>
+        {
+            R(CheckArea.ServiceHealth, "Exchange Online", "service-health", CheckStatus.Fail,
+                "Exchange Online reports incident EX123456 since 2026-11-30 09:12 UTC: Users can't access their mailbox"),
+            R(CheckArea.ServiceHealth, "Microsoft Teams", "service-health", CheckStatus.Pass, "Microsoft Teams: serviceOperational, no open issue."),
+        };
+        var cause = Assert.Single(ProbableCauseRules.Derive(results));
+        Assert.Equal("provider-reports-issue", cause.Rule);
+        Assert.Equal(CheckArea.ServiceHealth, cause.Layer);
+        Assert.Equal("Exchange Online reports incident EX123456 since 2026-11-30 09:12 UTC: this is the provider's outage (Users can't access their mailbox).", cause.Statement);
+        Assert.Equal(new[] { "ServiceHealth Exchange Online service-health: Fail" }, cause.RestsOn);
+    }
+
+    [Fact]
+    public void A_degraded_status_without_an_open_issue_states_no_provider_cause()
+    {
+        var results = new List<OutageCheckResult>
+        {
+            R(CheckArea.ServiceHealth, "Exchange Online", "service-health", CheckStatus.Warn, "Exchange Online: serviceDegradation, no open issue."),
+        };
+        Assert.Empty(ProbableCauseRules.Derive(results));
     }
 }

@@ -54,7 +54,7 @@ Describe 'Get-ServiceHealth' {
         try {
             (Get-ServiceHealth -ManagedIdentity -GraphEndpoint ($server.Https + '/ok/') -TrustedRootCertificate $server.CaPem) | Should -HaveCount 4
         } finally {
-            Remove-Item Env:IDENTITY_ENDPOINT, Env:IDENTITY_HEADER
+            Remove-Item -Path 'Env:IDENTITY_ENDPOINT', 'Env:IDENTITY_HEADER'
         }
     }
 
@@ -112,7 +112,14 @@ Describe 'Get-ServiceHealth' {
         } finally {
             Remove-Item Env:OUTAGE_PESTER_SECRET
         }
-        ($r | ForEach-Object { '{0}={1}' -f $_.Target, $_.Status }) -join ' ' | Should -Be 'Exchange Online=Fail Microsoft 365 suite=Pass'
+        $results = @($r | Where-Object { $_ -is [Outage.Tools.Core.Checks.OutageCheckResult] })
+        ($results | ForEach-Object { '{0}={1}' -f $_.Target, $_.Status }) -join ' ' | Should -Be 'Exchange Online=Fail Microsoft 365 suite=Pass'
+        # The interruption is stated as the provider's outage (probable cause provider-reports-issue).
+        $cause = @($r | Where-Object { $_ -is [Outage.Tools.Core.Checks.ProbableCause] })
+        $cause | Should -HaveCount 1
+        $cause[0].Rule | Should -Be 'provider-reports-issue'
+        $cause[0].Statement | Should -Match "^Exchange Online reports incident \S+ since .*: this is the provider's outage"
+        $cause[0].Statement | Should -Not -Match ([regex]::Escape($secret))
         $r[0].Area | Should -Be 'ServiceHealth'
         $r[0].Summary | Should -Match 'EX123456'
         $md = Join-Path $TestDrive 'report.md'

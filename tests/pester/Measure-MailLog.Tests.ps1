@@ -22,7 +22,7 @@ Describe 'Measure-MailLog' {
     }
 
     It 'gives per-domain delays, hours and reasons with first and last seen' {
-        $rows = Measure-MailLog -Path $postfix -GroupBy RecipientDomain, Hour, Reason -Year 2026 -UtcOffset 0 -WarningAction SilentlyContinue
+        $rows = Measure-MailLog -Path $postfix -GroupBy 'RecipientDomain', 'Hour', 'Reason' -Year 2026 -UtcOffset 0 -WarningAction SilentlyContinue
         $fabrikam = $rows | Where-Object { $_.GroupBy -eq 'RecipientDomain' -and $_.Key -eq 'fabrikam.test' }
         $fabrikam.Delivered | Should -Be 1
         $fabrikam.Deferrals | Should -Be 2

@@ -64,8 +64,8 @@ maximal_backoff_time = 7200s
         }
         $master | Set-Content -Path (Join-Path $etc 'master.cf')
         & chown postfix (Join-Path $root 'data')
-        & /usr/sbin/postfix -c $etc check
-        & /usr/sbin/postfix -c $etc start 2>&1 | Out-Null
+        & '/usr/sbin/postfix' '-c' $etc check
+        & '/usr/sbin/postfix' '-c' $etc start 2>&1 | Out-Null
         $script:postfix = [pscustomobject]@{ Root = $root; Config = $etc }
         $script:postfix
     }
@@ -77,7 +77,7 @@ maximal_backoff_time = 7200s
         $sender = "$Tag@vm.test"
         for ($i = 0; $i -lt $Count; $i++) {
             "From: $sender`r`nTo: u$i@northwind.test`r`nSubject: $Tag $i`r`nMessage-ID: <$Tag.$i@vm.test>`r`n`r`nbody $i`r`n" |
-                & /usr/sbin/sendmail -C $pf.Config -f $sender "u$i@northwind.test"
+                & '/usr/sbin/sendmail' '-C' $pf.Config '-f' $sender "u$i@northwind.test"
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         do {
@@ -89,7 +89,7 @@ maximal_backoff_time = 7200s
 }
 
 AfterAll {
-    if ($script:postfix) { & /usr/sbin/postfix -c $script:postfix.Config stop 2>&1 | Out-Null }
+    if ($script:postfix) { & '/usr/sbin/postfix' '-c' $script:postfix.Config stop 2>&1 | Out-Null }
     Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
 }
 
@@ -213,7 +213,7 @@ Describe 'Queue sources and actions' {
         $warn2 | Should -BeNullOrEmpty
         $err2 | Should -BeNullOrEmpty
         $released.State | Should -Be @('Succeeded', 'Succeeded')
-        $json = & /usr/sbin/postqueue -c $pf.Config -j | ConvertFrom-Json
+        $json = & '/usr/sbin/postqueue' '-c' $pf.Config -j | ConvertFrom-Json
         ($json | Where-Object { $_.queue_id -in $m.Id }).queue_name | Should -Not -Contain 'hold'
         $m | Remove-MailQueueMessage -Confirm:$false
     }
@@ -251,11 +251,11 @@ Describe 'Queue sources and actions' {
         $m = Send-TestMail -Count 1 -Tag byid
         $r = Suspend-MailQueueMessage -Id $m[0].Id -ConfigDirectory $pf.Config -PassThru -Confirm:$false
         $r.State | Should -Be 'Succeeded'
-        (& /usr/sbin/postqueue -c $pf.Config -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id).queue_name | Should -Be 'hold'
+        (& '/usr/sbin/postqueue' '-c' $pf.Config -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id).queue_name | Should -Be 'hold'
         Suspend-MailQueueMessage -Id NOSUCHID1 -ConfigDirectory $pf.Config -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -BeLike 'QueueMessageIdNotFound,*'
         Remove-MailQueueMessage -Id $m[0].Id -ConfigDirectory $pf.Config -Confirm:$false
-        (& /usr/sbin/postqueue -c $pf.Config -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id) | Should -BeNullOrEmpty
+        (& '/usr/sbin/postqueue' '-c' $pf.Config -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id) | Should -BeNullOrEmpty
     }
 }
 

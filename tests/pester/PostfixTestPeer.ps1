@@ -126,7 +126,7 @@ function Wait-TestPostqueue {
 function Stop-TestPostfix {
     param($Postfix)
     if (-not $Postfix) { return }
-    & /usr/sbin/postfix -c $Postfix.ConfigDirectory stop 2>&1 | Out-Null
+    & '/usr/sbin/postfix' '-c' $Postfix.ConfigDirectory stop 2>&1 | Out-Null
     $pidFile = Join-Path $Postfix.Root 'spool/pid/master.pid'
     $deadline = [datetime]::UtcNow.AddSeconds(15)
     while ((Test-Path $pidFile) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }

@@ -9,11 +9,14 @@ import { Parser, Language } from 'web-tree-sitter';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const skip = new Set(['node_modules', 'bin', 'obj', 'out', '.git', 'TestResults', '.work']);
+// Fuzzing inputs (tests/fuzz/regressions, tests/fuzz/pending) are hostile data that happen to be named .psd1, not code.
+const skipPaths = new Set([join(repo, 'tests', 'fuzz', 'regressions'), join(repo, 'tests', 'fuzz', 'pending')]);
 
 function find(dir, acc) {
   for (const name of readdirSync(dir)) {
     if (skip.has(name)) continue;
     const path = join(dir, name);
+    if (skipPaths.has(path)) continue;
     const st = statSync(path);
     if (st.isDirectory()) find(path, acc);
     else if (/\.(ps1|psm1|psd1)$/i.test(name)) acc.push(path);

@@ -101,6 +101,8 @@ internal static class QueueText
     }
 
     /// <summary>Exim ages (exim(8) -bp): <c>25m</c>, <c>2h</c>, <c>3d</c>, <c>40s</c>, <c>1w</c>.</summary>
+    private const long MaxEximAgeSeconds = 100L * 36525 * 86400 / 100; // 100 years of 365.25 days
+
     public static bool TryParseEximAge(string text, out TimeSpan age)
     {
         age = TimeSpan.Zero;
@@ -120,8 +122,9 @@ internal static class QueueText
             default: return false;
         }
 
-        // An age beyond what a TimeSpan holds (9999999999d) is not an age: refused, not an overflow.
-        if (n > (long)TimeSpan.MaxValue.TotalSeconds / unit)
+        // An age beyond what a TimeSpan holds (9999999999d) is not an age: refused, not an overflow. Nor is one of more
+        // than a century, whose arrival time (now - age) may not even be representable (found by fuzzing).
+        if (n > MaxEximAgeSeconds / unit)
         {
             return false;
         }

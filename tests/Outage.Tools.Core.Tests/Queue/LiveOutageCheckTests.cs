@@ -88,7 +88,7 @@ public sealed class LiveOutageCheckTests : IClassFixture<LivePostfixOutageFixtur
         {
             var id = $"ex{i}@vm.test";
             var body = poisoned
-                ? $"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"z{i}\"\n\n--z{i}\nContent-Type: text/plain\n\nno closing boundary\n"
+                ? $"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"z{i}\"\n\n--other{i}\nContent-Type: text/plain\n\nhidden part\n--other{i}--\n"
                 : "MIME-Version: 1.0\nContent-Type: text/plain\n\nfine\n";
             EximQueueFixture.Run(EximQueueFixture.Binary, Encoding.ASCII.GetBytes($"From: s@vm.test\nTo: p{i}@contoso.test\nSubject: x{i}\nMessage-ID: <{id}>\n{body}"),
                 "-C", _exim.Config, "-odq", "-f", "s@vm.test", $"p{i}@contoso.test");

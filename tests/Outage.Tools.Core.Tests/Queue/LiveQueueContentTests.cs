@@ -7,8 +7,8 @@ namespace Outage.Tools.Core.Tests.Queue;
 
 /// <summary>
 /// A live private Postfix whose relayhost is a dead loopback port, so everything defers with "Connection
-/// refused": ordinary messages and poison ones (a multipart whose closing boundary never comes, a base64 part
-/// with octets outside the alphabet), some with long lines (CONT records) and headers with leading dots.
+/// refused": ordinary messages and poison ones (a multipart whose declared boundary never appears, a multipart with
+/// a base64 transfer encoding), some with long lines (CONT records, nonconforming only) and lines with leading dots.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LivePostfixOutageFixture : IDisposable
@@ -40,16 +40,15 @@ public sealed class LivePostfixOutageFixture : IDisposable
             {
                 PoisonMessageIds.Add(id);
                 body = i % 16 == 3
-                    ? $"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\nContent-Type: text/plain\r\n\r\nno closing boundary\r\n"
-                    : "MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8*!!notbase64$$\r\n";
+                    // The declared boundary never appears: every part is preamble to RFC 2046, parts to lenient parsers.
+                    ? $"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--other{i}\r\nContent-Type: text/plain\r\n\r\nhidden part\r\n--other{i}--\r\n"
+                    // A multipart with a base64 transfer encoding (RFC 2045 section 6.4: only 7bit, 8bit, binary).
+                    : $"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"e{i}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n--e{i}\r\nContent-Type: text/plain\r\n\r\npart\r\n--e{i}--\r\n";
             }
             else
             {
-                // Every fifth has a 5,000-octet line: CONT records in the queue file, and malformed (RFC 5322 section 2.1.1: at most 998).
-                if (i % 5 == 0)
-                {
-                    PoisonMessageIds.Add(id);
-                }
+                // Every fifth has a 5,000-octet line: CONT records in the queue file; nonconforming (RFC 5322 section 2.1.1:
+                // at most 998), but not poison: every MTA and client here reads it the same way.
 
                 body = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n" + (i % 5 == 0 ? new string('y', 5000) + "\r\n" : string.Empty) + ".dot line\r\nhello\r\n";
             }

@@ -29,14 +29,14 @@ Describe 'README pipeline: poison-message triage on a live Postfix queue' {
 
     It 'holds nothing with -WhatIf' {
         Get-MailQueueMessage -ConfigDirectory $postfix.ConfigDirectory -Queue deferred | Test-MimeMessage |
-            Where-Object { -not $_.WellFormed } | Suspend-MailQueueMessage -WhatIf
+            Where-Object Poison | Suspend-MailQueueMessage -WhatIf
         @(Get-TestPostqueue $postfix | Where-Object queue_name -eq 'hold') | Should -HaveCount 0
     }
 
-    It 'holds exactly the malformed messages (checked with postqueue -j)' {
+    It 'holds exactly the poison messages, not the ordinary ones (checked with postqueue -j)' {
         $badIds | Should -HaveCount 2
         Get-MailQueueMessage -ConfigDirectory $postfix.ConfigDirectory -Queue deferred | Test-MimeMessage |
-            Where-Object { -not $_.WellFormed } | Suspend-MailQueueMessage -Confirm:$false -ErrorAction Stop
+            Where-Object Poison | Suspend-MailQueueMessage -Confirm:$false -ErrorAction Stop
         $queue = @(Get-TestPostqueue $postfix)
         @($queue | Where-Object queue_name -eq 'hold' | ForEach-Object queue_id | Sort-Object) | Should -Be $badIds
         @($queue | Where-Object queue_name -eq 'deferred') | Should -HaveCount 4

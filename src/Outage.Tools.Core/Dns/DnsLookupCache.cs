@@ -31,7 +31,7 @@ internal sealed class DnsLookup
     /// <summary>NXDOMAIN, or NOERROR without an answer of the type asked: a "void lookup" (RFC 7208 §4.6.4).</summary>
     public bool Void => !Failed && (NxDomain || !System.Linq.Enumerable.Any(Response!.Answer, a => a.Type == Type));
 
-    public string Problem => Failure?.Message ?? $"{Response?.Server} answered {Name} {Type} with {Response?.ResponseCode}";
+    public string Problem => Failure?.Message.TrimEnd('.') ?? $"{Response?.Server} answered {Name} {Type} with {Response?.ResponseCode}";
 }
 
 /// <summary>Per-operation memo of lookups, so checks that share a question ask it once.</summary>

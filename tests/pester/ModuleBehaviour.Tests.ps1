@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Issue 11 section 2: the module behaves the way PowerShell users expect (help, time parameters, queue actions,
 # pipeline binding, diagnostics). Each test reproduces one finding of the review in real pwsh. The queue action
-# tests run against a private Postfix instance started here (loopback only, relayhost a closed port, so all mail
+# tests run against a private Postfix instance from PostfixTestPeer.ps1 (loopback only, relayhost a closed port, so all mail
 # defers); the DNS tests against BIND (DnsTestPeer.ps1).
 
 BeforeAll {
@@ -14,82 +14,33 @@ BeforeAll {
     $script:work = Join-Path ([System.IO.Path]::GetTempPath()) ('outage-behaviour-' + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $script:work | Out-Null
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start()
-        try { $l.LocalEndpoint.Port } finally { $l.Stop() }
-    }
-
-    # A private Postfix (as tests/Outage.Tools.Core.Tests/Queue/PostfixInstance.cs), started on first use.
-    function Start-TestPostfix {
-        if ($script:postfix) { return $script:postfix }
-        if (-not (Test-Path /usr/sbin/postfix)) { throw 'Postfix is not installed: run bash tests/peers/install.sh as root.' }
-        $root = Join-Path $script:work 'postfix'
-        $etc = Join-Path $root 'etc'
-        foreach ($d in 'etc', 'spool', 'data', 'log') { New-Item -ItemType Directory -Path (Join-Path $root $d) -Force | Out-Null }
-        & chmod 755 $root $script:work
-        $port = Get-FreePort
-        $closed = Get-FreePort
-        @"
-compatibility_level = 3.6
-queue_directory = $root/spool
-data_directory = $root/data
-maillog_file = $root/log/postfix.log
-maillog_file_prefixes = $root/log
-myhostname = mx.vm.test
-mydomain = vm.test
-myorigin = `$myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:$closed
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-biff = no
-queue_run_delay = 3600s
-minimal_backoff_time = 3600s
-maximal_backoff_time = 7200s
-"@ | Set-Content -Path (Join-Path $etc 'main.cf')
-        $master = foreach ($line in Get-Content /etc/postfix/master.cf.proto) {
-            $f = -split $line
-            if ($line.Length -gt 0 -and $line[0] -notmatch '[\s#]' -and $f.Count -ge 8) {
-                if ($f[0] -eq 'smtp' -and $f[1] -eq 'inet') { $f[0] = "127.0.0.1:$port" }
-                $f[4] = 'n'
-                $f -join ' '
-            } else { $line }
-        }
-        $master | Set-Content -Path (Join-Path $etc 'master.cf')
-        & chown postfix (Join-Path $root 'data')
-        & '/usr/sbin/postfix' '-c' $etc check
-        & '/usr/sbin/postfix' '-c' $etc start 2>&1 | Out-Null
-        $script:postfix = [pscustomobject]@{ Root = $root; Config = $etc }
+    # The private Postfix of PostfixTestPeer.ps1 (loopback only, relayhost a closed port), started on first use.
+    . (Join-Path $PSScriptRoot 'PostfixTestPeer.ps1')
+    function Get-SharedTestPostfix {
+        if (-not $script:postfix) { $script:postfix = Start-TestPostfix }
         $script:postfix
     }
 
     # Submits N messages with sendmail(1) from a sender of their own (tag@vm.test) and waits (bounded) until
     # postqueue lists them all; returns exactly those.
-    function Send-TestMail([int] $Count, [string] $Tag) {
-        $pf = Start-TestPostfix
+    function Submit-TestMail([int] $Count, [string] $Tag) {
+        $pf = Get-SharedTestPostfix
         $sender = "$Tag@vm.test"
         for ($i = 0; $i -lt $Count; $i++) {
             "From: $sender`r`nTo: u$i@northwind.test`r`nSubject: $Tag $i`r`nMessage-ID: <$Tag.$i@vm.test>`r`n`r`nbody $i`r`n" |
-                & '/usr/sbin/sendmail' '-C' $pf.Config '-f' $sender "u$i@northwind.test"
+                & '/usr/sbin/sendmail' '-C' $pf.ConfigDirectory '-f' $sender "u$i@northwind.test"
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         do {
             Start-Sleep -Milliseconds 200
-            $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.Config -Sender $sender)
+            $listed = @(Get-MailQueueMessage -ConfigDirectory $pf.ConfigDirectory -Sender $sender)
         } while ($listed.Count -lt $Count -and [DateTime]::UtcNow -lt $deadline)
         $listed
     }
 }
 
 AfterAll {
-    if ($script:postfix) { & '/usr/sbin/postfix' '-c' $script:postfix.Config stop 2>&1 | Out-Null }
+    Stop-TestPostfix $script:postfix
     Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
 }
 
@@ -201,8 +152,8 @@ Describe 'Queue sources and actions' {
     }
 
     It 'chains Suspend -PassThru | Resume -PassThru on a live Postfix, each result saying where the message is now' {
-        $pf = Start-TestPostfix
-        $m = Send-TestMail -Count 2 -Tag chain
+        $pf = Get-SharedTestPostfix
+        $m = Submit-TestMail -Count 2 -Tag chain
         $m | Should -HaveCount 2
         $held = $m | Suspend-MailQueueMessage -PassThru -Confirm:$false -WarningVariable warn -ErrorVariable err
         $warn | Should -BeNullOrEmpty
@@ -213,14 +164,14 @@ Describe 'Queue sources and actions' {
         $warn2 | Should -BeNullOrEmpty
         $err2 | Should -BeNullOrEmpty
         $released.State | Should -Be @('Succeeded', 'Succeeded')
-        $json = & '/usr/sbin/postqueue' '-c' $pf.Config -j | ConvertFrom-Json
+        $json = & '/usr/sbin/postqueue' '-c' $pf.ConfigDirectory -j | ConvertFrom-Json
         ($json | Where-Object { $_.queue_id -in $m.Id }).queue_name | Should -Not -Contain 'hold'
         $m | Remove-MailQueueMessage -Confirm:$false
     }
 
     It 'treats a message already on hold as done, with a note instead of a warning' {
-        $pf = Start-TestPostfix
-        $m = Send-TestMail -Count 1 -Tag twice
+        $pf = Get-SharedTestPostfix
+        $m = Submit-TestMail -Count 1 -Tag twice
         $m | Suspend-MailQueueMessage -Confirm:$false
         $r = $m | Suspend-MailQueueMessage -PassThru -Confirm:$false -WarningVariable warn -ErrorVariable err -Verbose 4>&1
         $warn | Should -BeNullOrEmpty
@@ -234,8 +185,8 @@ Describe 'Queue sources and actions' {
     }
 
     It 'reports a vanished message as a non-terminating ObjectNotFound error that -ErrorVariable sees' {
-        $pf = Start-TestPostfix
-        $m = Send-TestMail -Count 2 -Tag gone
+        $pf = Get-SharedTestPostfix
+        $m = Submit-TestMail -Count 2 -Tag gone
         $m[0] | Remove-MailQueueMessage -Confirm:$false
         $r = $m | Suspend-MailQueueMessage -PassThru -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err -WarningVariable warn
         $warn | Should -BeNullOrEmpty
@@ -247,15 +198,15 @@ Describe 'Queue sources and actions' {
     }
 
     It 'acts by -Id on the source given, as Exchange Suspend-Message -Identity does' {
-        $pf = Start-TestPostfix
-        $m = Send-TestMail -Count 1 -Tag byid
-        $r = Suspend-MailQueueMessage -Id $m[0].Id -ConfigDirectory $pf.Config -PassThru -Confirm:$false
+        $pf = Get-SharedTestPostfix
+        $m = Submit-TestMail -Count 1 -Tag byid
+        $r = Suspend-MailQueueMessage -Id $m[0].Id -ConfigDirectory $pf.ConfigDirectory -PassThru -Confirm:$false
         $r.State | Should -Be 'Succeeded'
-        (& '/usr/sbin/postqueue' '-c' $pf.Config -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id).queue_name | Should -Be 'hold'
-        Suspend-MailQueueMessage -Id NOSUCHID1 -ConfigDirectory $pf.Config -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        (& '/usr/sbin/postqueue' '-c' $pf.ConfigDirectory -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id).queue_name | Should -Be 'hold'
+        Suspend-MailQueueMessage -Id NOSUCHID1 -ConfigDirectory $pf.ConfigDirectory -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -BeLike 'QueueMessageIdNotFound,*'
-        Remove-MailQueueMessage -Id $m[0].Id -ConfigDirectory $pf.Config -Confirm:$false
-        (& '/usr/sbin/postqueue' '-c' $pf.Config -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id) | Should -BeNullOrEmpty
+        Remove-MailQueueMessage -Id $m[0].Id -ConfigDirectory $pf.ConfigDirectory -Confirm:$false
+        (& '/usr/sbin/postqueue' '-c' $pf.ConfigDirectory -j | ConvertFrom-Json | Where-Object queue_id -EQ $m[0].Id) | Should -BeNullOrEmpty
     }
 }
 
@@ -264,7 +215,7 @@ Describe 'Pipeline binding' {
         $aliases = (Get-Command Test-SmtpEndpoint).Parameters['HostName'].Aliases
         $aliases | Should -Not -Contain 'Server'
         $aliases | Should -Contain 'Exchange'
-        $closed = Get-FreePort
+        $closed = Get-TestFreePort
         $r = [pscustomobject]@{ Server = '127.0.0.1:53'; Exchange = "127.0.0.1:$closed"; Preference = 10 } | Test-SmtpEndpoint -Timeout 5
         $r.Target | Should -Be "127.0.0.1:$closed"
     }
@@ -310,7 +261,7 @@ Describe 'Diagnostics' {
     }
 
     It 'writes a -Verbose line naming the command and its parameters in every cmdlet' {
-        $closed = Get-FreePort
+        $closed = Get-TestFreePort
         $eml = (Get-ChildItem $script:mime -Filter *.eml | Select-Object -First 1).FullName
         $dns = $script:peer.Server
         $log = Join-Path $PSScriptRoot '../fixtures/logs/postfix-maillog.log'

@@ -30,21 +30,12 @@ public static class MessageHops
             ItemError? error = null;
             try
             {
-                using var stream = input.Bytes is not null ? new MemoryStream(input.Bytes, false)
-                    : input.Message is not null ? input.Message.OpenContent(ct)
-                    : new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream, Encoding.UTF8, false, 16 * 1024);
+                using var reader = OpenText(input, ct);
                 hops = ReceivedChain.Hops(ReceivedChain.ReceivedFields(reader));
             }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception ex) when (ReadError(input, ex) is { } e)
             {
-                error = new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound, $"The message '{input.Name}' does not exist.", input.Name,
-                    "Check the path.", ex);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                error = new ItemError(ErrorIds.PathNotReadable, OutageErrorCategory.ReadError, $"Cannot read '{input.Name}': {ex.Message}", input.Name,
-                    "Check the permissions of the file.", ex);
+                error = e;
             }
 
             if (error is not null)
@@ -66,4 +57,23 @@ public static class MessageHops
             }
         }
     }
+
+    /// <summary>The message's text (a file, raw content or a queued message); only its header section is read.</summary>
+    internal static StreamReader OpenText(MimeInput input, CancellationToken ct)
+    {
+        var stream = input.Bytes is not null ? new MemoryStream(input.Bytes, false)
+            : input.Message is not null ? input.Message.OpenContent(ct)
+            : new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream, Encoding.UTF8, false, 16 * 1024);
+    }
+
+    /// <summary>The per-item error for a message that cannot be read, or null for an exception that is not about reading.</summary>
+    internal static ItemError? ReadError(MimeInput input, Exception ex) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound,
+            $"The message '{input.Name}' does not exist.", input.Name, "Check the path.", ex),
+        IOException or UnauthorizedAccessException => new ItemError(ErrorIds.PathNotReadable, OutageErrorCategory.ReadError,
+            $"Cannot read '{input.Name}': {ex.Message}", input.Name, "Check the permissions of the file.", ex),
+        _ => null,
+    };
 }

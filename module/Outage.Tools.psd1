@@ -52,6 +52,7 @@
         # Logs
         'Get-MailLogEvent'
         'Measure-MailLog'
+        'Get-MessageHeaderReport'
         'Get-MessageHop'
     )
     FunctionsToExport    = @()

@@ -52,6 +52,7 @@ namespace Outage.Tools.Cli;
 [JsonSerializable(typeof(MailLogEvent))]
 [JsonSerializable(typeof(MailLogSummaryRow))]
 [JsonSerializable(typeof(Outage.Tools.Core.Headers.ReceivedHop))]
+[JsonSerializable(typeof(Outage.Tools.Core.Headers.MessageHeaderReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

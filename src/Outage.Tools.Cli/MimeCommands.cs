@@ -19,6 +19,7 @@ public static class MimeCommands
         mime.Subcommands.Add(Tree(io));
         mime.Subcommands.Add(Rules(io));
         mime.Subcommands.Add(Hops(io));
+        mime.Subcommands.Add(Headers(io));
         return mime;
     }
 
@@ -172,7 +173,7 @@ public static class MimeCommands
     {
         var paths = new Argument<string[]>("path") { Description = "Message files.", Arity = ArgumentArity.OneOrMore };
         var format = CliIO.FormatOption();
-        var command = new Command("hops", "The Received chain of messages, oldest hop first, with delays (like Get-MessageHop).") { paths, format };
+        var command = new Command("hops", "The Received chain of messages, oldest hop first, with delays (like Get-MessageHop; `outage mime headers` adds the anti-spam and authentication verdicts).") { paths, format };
         command.SetAction(parse =>
         {
             var inputs = (parse.GetValue(paths) ?? Array.Empty<string>()).Select(MimeInput.FromPath).ToList();
@@ -190,6 +191,42 @@ public static class MimeCommands
         new("From", 30, h => h.From),
         new("By", 30, h => h.By),
         new("With", 0, h => h.With),
+    };
+
+    private static Command Headers(CliIO io)
+    {
+        var paths = new Argument<string[]>("path") { Description = "Message files.", Arity = ArgumentArity.OneOrMore };
+        var format = CliIO.FormatOption();
+        var command = new Command("headers",
+            "What Message Header Analyzer shows, per message: hops and delays, decoded X-Forefront-Antispam-Report / X-Microsoft-Antispam "
+            + "fields (SCL, SFV, CAT, BCL...) and Authentication-Results per method (like Get-MessageHeaderReport; --format json has every field).")
+        {
+            paths, format,
+        };
+        command.SetAction(parse =>
+        {
+            var inputs = (parse.GetValue(paths) ?? Array.Empty<string>()).Select(MimeInput.FromPath).ToList();
+            return io.Write(() => Outage.Tools.Core.Headers.MessageHeaderReports.Run(inputs), parse.GetValue(format), HeaderTable);
+        });
+        return command;
+    }
+
+    private static string? Seconds(TimeSpan? t) => t is { } d ? d.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + "s" : null;
+
+    private static readonly TableColumn<Outage.Tools.Core.Headers.MessageHeaderReport>[] HeaderTable =
+    {
+        new("Source", 24, r => System.IO.Path.GetFileName(r.Source)),
+        new("Hops", 4, r => r.HopCount),
+        new("Total", 8, r => Seconds(r.TotalDelay)),
+        new("Longest", 8, r => Seconds(r.LongestDelay)),
+        new("SCL", 3, r => r.Scl),
+        new("SFV", 5, r => r.Sfv),
+        new("CAT", 6, r => r.Cat),
+        new("BCL", 3, r => r.Bcl),
+        new("SPF", 9, r => r.Spf),
+        new("DKIM", 9, r => r.Dkim),
+        new("DMARC", 13, r => r.Dmarc),
+        new("CompAuth", 0, r => r.CompAuthReason is null ? r.CompAuth : $"{r.CompAuth} ({r.CompAuthReason})"),
     };
 
     private static Command Rules(CliIO io)

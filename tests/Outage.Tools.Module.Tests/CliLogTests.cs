@@ -45,4 +45,23 @@ public sealed class CliLogTests
         Assert.Equal(3, last.RootElement.GetProperty("hop").GetInt32());
         Assert.True(last.RootElement.GetProperty("clockSkew").GetBoolean());
     }
+
+    [Fact]
+    public void Mime_headers_reports_the_anti_spam_and_authentication_verdicts()
+    {
+        var table = CliProcess.Run("mime", "headers", Repo.PathOf("tests", "fixtures", "headers", "eop-spam.eml"));
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"eop-spam\.eml\s+2\s+10800s\s+10800s\s+9\s+SPM\s+SPOOF\s+7\s+softfail\s+none\s+fail\s+fail \(000\)", table.Stdout);
+        var json = CliProcess.Run("mime", "headers", "--format", "json", Repo.PathOf("tests", "fixtures", "headers", "eop-inbound.eml"));
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Stdout.Trim());
+        Assert.Equal("NSPM", doc.RootElement.GetProperty("sfv").GetString());
+        Assert.Equal(4, doc.RootElement.GetProperty("hops").GetArrayLength());
+        Assert.Contains(doc.RootElement.GetProperty("antispam").EnumerateArray(), f => f.GetProperty("key").GetString() == "SFV" && f.GetProperty("meaning").GetString()!.StartsWith("Not spam", StringComparison.Ordinal));
+        Assert.Contains(doc.RootElement.GetProperty("authentication").EnumerateArray(), a => a.GetProperty("method").GetString() == "compauth" && a.GetProperty("reason").GetString() == "100");
+        var bad = CliProcess.Run("mime", "headers", Repo.PathOf("tests", "fixtures", "headers", "malformed-antispam.eml"));
+        Assert.Equal(0, bad.ExitCode); // malformed values are warnings, not failures
+        Assert.Contains("outage: warning:", bad.Stderr, StringComparison.Ordinal);
+        Assert.Contains("line 5: X-Microsoft-Antispam BCL '12' is not a number from 0 to 9", bad.Stderr, StringComparison.Ordinal);
+    }
 }

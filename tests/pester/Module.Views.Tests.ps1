@@ -54,6 +54,10 @@ BeforeAll {
     $logs = Join-Path $PSScriptRoot '../fixtures/logs'
     $script:objects['MailLogEvent'] = @(Get-MailLogEvent -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026 | Select-Object -First 30)
     $script:objects['MailLogSummaryRow'] = @(Measure-MailLog -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026)
+    $headers = Join-Path $PSScriptRoot '../fixtures/headers'
+    $script:objects['MessageHeaderReport'] = @(Get-ChildItem $headers -Filter *.eml | Get-MessageHeaderReport -WarningAction SilentlyContinue)
+    $script:objects['AntispamField'] = @($script:objects['MessageHeaderReport'] | ForEach-Object { $_.Antispam })
+    $script:objects['AuthenticationResult'] = @($script:objects['MessageHeaderReport'] | ForEach-Object { $_.Authentication })
     $script:objects['ReceivedHop'] = @(Get-MessageHop -Path (Join-Path $PSScriptRoot '../fixtures/headers/hops.eml'))
     # Service health: Graph cannot run here; objects of the documented shapes (Get-ServiceHealth's own Pester file
     # reads them from the local Graph stand-in).

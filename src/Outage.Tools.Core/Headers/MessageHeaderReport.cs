@@ -162,7 +162,7 @@ public static class MessageHeaderReports
                         report.Date = ReceivedChain.ParseDate(field.Value);
                         if (report.Date is null)
                         {
-                            warnings.Add($"{source}: line {field.Line}: Date '{AntispamHeaders.Clip(field.Value)}' is not an RFC 5322 date-time.");
+                            warnings.Add($"{source}: line {field.Line}: Date '{AntispamHeaders.Clip(field.Value)}' could not be read as a date-time (RFC 5322 section 3.3).");
                         }
                     }
 

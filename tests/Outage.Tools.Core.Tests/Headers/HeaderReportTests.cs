@@ -87,7 +87,7 @@ public sealed class HeaderReportTests
         Assert.Equal("Junk Email folder", r.Antispam.Single(f => f.Key == "dest").Meaning);
         Assert.Contains("override reject", r.Authentication.Single(a => a.Method == "dmarc").Meaning, StringComparison.Ordinal);
         Assert.Contains("failed explicit authentication", r.Authentication.Single(a => a.Method == "compauth").Meaning, StringComparison.Ordinal);
-        // A negative hop: the EOP front end stamped 05:40:10, the mailbox server 08:40:10 (three hours later).
+        // The mailbox server stamped 08:40:10, three hours after the EOP front end: the slow hop.
         Assert.Equal(TimeSpan.FromHours(3), r.TotalDelay);
     }
 

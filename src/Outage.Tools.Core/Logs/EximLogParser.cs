@@ -179,6 +179,13 @@ public static class EximLogParser
     // "== a@b R=r T=t defer (111): Connection refused" / "** a@b R=r T=t: SMTP error from remote mailer ...: 550 ..."
     private static string? Reason(string after)
     {
+        // The deliver_time selector appends " DT=<time>" to == and ** lines too (Exim 4.96): a field, not the reason.
+        var dt = after.LastIndexOf(" DT=", StringComparison.Ordinal);
+        if (dt > 0 && after.IndexOf(' ', dt + 1) < 0 && Duration(after.Substring(dt + 4)) is not null)
+        {
+            after = after.Substring(0, dt);
+        }
+
         var defer = after.IndexOf(" defer (", StringComparison.Ordinal);
         if (defer >= 0)
         {

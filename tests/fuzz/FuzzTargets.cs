@@ -9,6 +9,7 @@ using Outage.Tools.Core;
 using Outage.Tools.Core.Checks;
 using Outage.Tools.Core.Dns;
 using Outage.Tools.Core.Endpoints;
+using Outage.Tools.Core.Headers;
 using Outage.Tools.Core.Mime;
 using Outage.Tools.Core.Operations;
 using Outage.Tools.Core.Queue;
@@ -51,6 +52,7 @@ public static class FuzzTargets
         ["results"] = Results,
         ["http"] = Http,
         ["smtp"] = Smtp,
+        ["headers"] = Headers,
     };
 
     /// <summary>Bytes a parser may allocate for an input of <paramref name="length"/> bytes.</summary>
@@ -307,6 +309,30 @@ public static class FuzzTargets
     }
 
     /// <summary>SMTP reply reader (RFC 5321 §4.2) of the probe: replies or ProbeFailure; transcript bounded.</summary>
+    // Get-MessageHeaderReport / Get-MessageHop: one report per message whatever the bytes; hops numbered 1..n and
+    // equal to what Get-MessageHop returns; every decoded row points at a line of the input; warnings are bounded.
+    private static void Headers(byte[] input)
+    {
+        var outcomes = MessageHeaderReports.Run(new[] { MimeInput.FromBytes("fuzz.eml", input) }).ToList();
+        var reports = outcomes.Where(o => o.Kind == OutcomeKind.Result).Select(o => o.Value!).ToList();
+        Check(reports.Count == 1, "headers", $"{reports.Count} reports for one message");
+        Check(outcomes.All(o => o.Kind is OutcomeKind.Result or OutcomeKind.Warning), "headers", "an error for bytes in memory");
+        var report = reports[0];
+        var lines = 1 + input.Count(b => b == (byte)'\n') + input.Count(b => b == (byte)'\n');
+        Check(report.HopCount == report.Hops.Length, "headers", "HopCount differs from Hops");
+        for (var i = 0; i < report.Hops.Length; i++)
+        {
+            Check(report.Hops[i].Hop == i + 1, "headers", $"hop {i} numbered {report.Hops[i].Hop}");
+            Check(report.Hops[i].ClockSkew == report.Hops[i].Delay < TimeSpan.Zero, "headers", "ClockSkew without a negative delay");
+        }
+
+        var hops = MessageHops.Run(new[] { MimeInput.FromBytes("fuzz.eml", input) }).Count(o => o.Kind == OutcomeKind.Result);
+        Check(hops == report.HopCount, "headers", $"Get-MessageHop returns {hops} hops, the report {report.HopCount}");
+        Check(report.Antispam.All(f => f.Line >= 1 && f.Line <= lines) && report.Authentication.All(a => a.Line >= 1 && a.Line <= lines), "headers", "a row outside the input");
+        Check(report.Authentication.All(a => a.Method.Length > 0 && a.Result.Length > 0), "headers", "a result without method or value");
+        Check(outcomes.Count(o => o.Kind == OutcomeKind.Warning) <= lines * 8 + 8, "headers", "more warnings than the input has fields");
+    }
+
     private static void Smtp(byte[] input)
     {
         using var stream = new MemoryStream(input, writable: false);

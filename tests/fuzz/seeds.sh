@@ -27,6 +27,10 @@ case "$t" in
   exchange-csv) cp "$fx"/queue/exchange-get-message.csv "$fx"/queue/exchange-get-queue.csv "$dir"/ ;;
   clixml) cp "$fx"/queue/exchange-get-message.clixml "$fx"/queue/exchange-get-queue.clixml "$dir"/ ;;
   config) cp "$root"/samples/outage-check.psd1 "$dir"/ ;;
+  headers)
+    cp "$fx"/headers/*.eml "$dir"/
+    grep -rlis -e '^Authentication-Results:' -e '^X-Forefront-Antispam-Report:' "$shared/corpus/real-world" | sort | head -20 |
+      while read -r f; do cp "$f" "$dir/rw-$(basename "$f" | tail -c 60)"; done ;;
 esac
 # AFL++ wants small seeds: anything over 64 KB is cut (the parser still sees a truncated, valid prefix).
 find "$dir" -type f -size +64k -exec truncate -s 64K {} \;

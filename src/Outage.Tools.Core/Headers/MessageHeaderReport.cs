@@ -77,6 +77,9 @@ public sealed class MessageHeaderReport
     /// <summary>The compauth reason code (Exchange Online), e.g. "100".</summary>
     public string? CompAuthReason { get; set; }
 
+    /// <summary>What deserves a look, after Message Header Analyzer's rules (<see cref="HeaderFindings"/>): failed SPF/DKIM/DMARC, spam verdicts, a folder that contradicts the verdict.</summary>
+    public string[] Findings { get; set; } = Array.Empty<string>();
+
     public ReceivedHop[] Hops { get; set; } = Array.Empty<ReceivedHop>();
 
     public AntispamField[] Antispam { get; set; } = Array.Empty<AntispamField>();
@@ -241,6 +244,7 @@ public static class MessageHeaderReports
         var compauth = Method("compauth");
         report.CompAuth = compauth?.Result;
         report.CompAuthReason = compauth?.Reason;
+        report.Findings = HeaderFindings.Of(report);
         return report;
     }
 }

@@ -287,6 +287,11 @@ public static class ReceivedChain
             var z = parts[4];
             if ((z[0] == '+' || z[0] == '-') && z.Length == 5 && int.TryParse(z.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out var hhmm))
             {
+                if (hhmm % 100 > 59 || hhmm > 1400)
+                {
+                    return null; // no real zone (RFC 5322 section 3.3 allows 4 digits; offsets end at +-14:00)
+                }
+
                 zone = new TimeSpan(hhmm / 100, hhmm % 100, 0);
                 if (z[0] == '-')
                 {
@@ -323,7 +328,19 @@ public static class ReceivedChain
             return null;
         }
 
-        return new DateTimeOffset(wall.AddTicks((long)(fraction * TimeSpan.TicksPerSecond)), zone);
+        if (double.IsNaN(fraction) || fraction < 0 || fraction >= 1)
+        {
+            fraction = 0;
+        }
+
+        try
+        {
+            return new DateTimeOffset(wall.AddTicks((long)(fraction * TimeSpan.TicksPerSecond)), zone);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null; // at the ends of the calendar the zone takes the time out of range (found by the headers fuzz target)
+        }
     }
 
     private static readonly string[] Days = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };

@@ -45,6 +45,7 @@ public sealed class HeaderReportTests
         Assert.Equal("192.0.2.25", r.ClientIp);
         Assert.Equal("DE", r.Country);
         Assert.Equal(("pass", "pass", "pass", "pass", "100"), (r.Spf, r.Dkim, r.Dmarc, r.CompAuth, r.CompAuthReason));
+        Assert.Empty(r.Findings);
 
         // The spaced "; CTRY:DE; LANG:en" form: keys trimmed (MHA leaves " CTRY" unparsed).
         var sfv = Assert.Single(r.Antispam, f => f.Key == "SFV");
@@ -89,6 +90,8 @@ public sealed class HeaderReportTests
         Assert.Contains("failed explicit authentication", r.Authentication.Single(a => a.Method == "compauth").Meaning, StringComparison.Ordinal);
         // The mailbox server stamped 08:40:10, three hours after the EOP front end: the slow hop.
         Assert.Equal(TimeSpan.FromHours(3), r.TotalDelay);
+        Assert.Equal(new[] { "dmarc-fail", "compauth-fail", "spam", "bulk-complaints" },
+            HeaderFindings.Rules.Where(rule => r.Findings.Contains(rule.Text)).Select(rule => rule.Id));
     }
 
     [Fact]
@@ -234,5 +237,37 @@ public sealed class HeaderReportTests
         Assert.True(headers >= 25, $"only {headers} Authentication-Results headers");
         Assert.True(results >= headers, $"{results} results from {headers} headers");
         Assert.Superset(new HashSet<string> { "spf", "dkim", "dmarc", "arc" }, methods);
+    }
+
+    [Theory]
+    [InlineData("spf-fail", "Authentication-Results: spf=fail smtp.mailfrom=a.test", "Authentication-Results: spf=softfail smtp.mailfrom=a.test")]
+    [InlineData("dkim-fail", "Authentication-Results: dkim=fail header.d=a.test", "Authentication-Results: dkim=pass header.d=a.test")]
+    [InlineData("dmarc-fail", "Authentication-Results: dmarc=fail action=none header.from=a.test", "Authentication-Results: dmarc=bestguesspass action=none header.from=a.test")]
+    [InlineData("compauth-fail", "Authentication-Results: compauth=fail reason=000", "Authentication-Results: compauth=softpass reason=202")]
+    [InlineData("spam", "X-Forefront-Antispam-Report: SFV:SPM;", "X-Forefront-Antispam-Report: SFV:NSPM;")]
+    [InlineData("spam-before-filtering", "X-Forefront-Antispam-Report: SFV:SKS;", "X-Forefront-Antispam-Report: SFV:SKN;")]
+    [InlineData("blocked-sender", "X-Forefront-Antispam-Report: SFV:BLK;", "X-Forefront-Antispam-Report: SFV:SKA;")]
+    [InlineData("safe-sender", "X-Forefront-Antispam-Report: SFV:SFE;", "X-Forefront-Antispam-Report: SFV:SKA;")]
+    [InlineData("filtering-skipped", "X-Forefront-Antispam-Report: SFV:SKI;", "X-Forefront-Antispam-Report: SFV:SKN;")]
+    [InlineData("released", "X-Forefront-Antispam-Report: SFV:SKQ;", "X-Forefront-Antispam-Report: SFV:NSPM;")]
+    [InlineData("ip-allow-list", "X-Forefront-Antispam-Report: IPV:CAL;", "X-Forefront-Antispam-Report: IPV:NLI;")]
+    [InlineData("bulk-complaints", "X-Microsoft-Antispam: BCL:6;", "X-Microsoft-Antispam: BCL:5;")]
+    [InlineData("spam-in-inbox", "X-Forefront-Antispam-Report: SFV:SPM;\nX-Microsoft-Antispam-Mailbox-Delivery: dest:I;", "X-Forefront-Antispam-Report: SFV:SPM;\nX-Microsoft-Antispam-Mailbox-Delivery: dest:J;")]
+    [InlineData("clean-in-junk", "X-Forefront-Antispam-Report: SFV:NSPM;\nX-Microsoft-Antispam-Mailbox-Delivery: dest:J;", "X-Forefront-Antispam-Report: SFV:NSPM;\nX-Microsoft-Antispam-Mailbox-Delivery: dest:I;")]
+    [InlineData("custom-folder", "X-Forefront-Antispam-Report: SFV:NSPM;\nX-Microsoft-Antispam-Mailbox-Delivery: dest:C;", "X-Microsoft-Antispam-Mailbox-Delivery: dest:C;")]
+    public void Each_finding_rule_fires_on_its_case_and_not_on_a_near_miss(string id, string fires, string silent)
+    {
+        var rule = Assert.Single(HeaderFindings.Rules, r => r.Id == id);
+        MessageHeaderReport Of(string headers)
+        {
+            using var reader = new StringReader(headers + "\n\n");
+            var warnings = new List<string>();
+            var report = MessageHeaderReports.Build(HeaderSection.Read(reader), "m.eml", warnings);
+            Assert.Empty(warnings);
+            return report;
+        }
+
+        Assert.Contains(rule.Text, Of(fires).Findings);
+        Assert.DoesNotContain(rule.Text, Of(silent).Findings);
     }
 }

@@ -64,6 +64,11 @@ public sealed class ReceivedChainTests
         Assert.Equal(new DateTimeOffset(1999, 2, 1, 10, 0, 0, TimeSpan.FromHours(-5)), ReceivedChain.ParseDate(" Mon, 1 Feb 99 10:00:00 EST"));
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 5, 0, 0, 500, TimeSpan.Zero), ReceivedChain.ParseDate("30 Nov 2026 05:00:00.5 GMT"));
         Assert.Null(ReceivedChain.ParseDate(" yesterday"));
+        // Zones beyond +-14:00 or with 60+ minutes are no zones (a fuzzed "+2000" used to throw out of Get-MessageHop).
+        Assert.Null(ReceivedChain.ParseDate("Mon, 30 Nov 2026 05:00:00 +2000"));
+        Assert.Null(ReceivedChain.ParseDate("Mon, 30 Nov 2026 05:00:00 -0160"));
+        Assert.Null(ReceivedChain.ParseDate("1 Jan 0001 00:00:00 +1400"));
+        Assert.Equal(TimeSpan.FromHours(14), ReceivedChain.ParseDate("Mon, 30 Nov 2026 05:00:00 +1400")!.Value.Offset);
     }
 
     [Fact]

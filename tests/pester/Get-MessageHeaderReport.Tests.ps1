@@ -32,16 +32,19 @@ Describe 'Get-MessageHeaderReport' {
         $failed[0].Cat | Should -Be 'SPOOF'
         ($failed[0].Antispam | Where-Object Key -eq 'SFTY').Meaning | Should -BeLike 'Domain impersonation*'
         ($failed[0].Authentication | Where-Object Method -eq 'compauth').Meaning | Should -BeLike '*failed explicit authentication*'
+        $failed[0].Findings | Should -Contain 'dmarc=fail: the From domain failed DMARC'
+        @($all | Where-Object { $_.Findings }).Count | Should -Be 1
     }
 
     It 'exports flat CSV columns' {
         $csv = Join-Path $TestDrive 'headers.csv'
-        Get-MessageHeaderReport -Path $spam | Select-Object Source, Scl, Sfv, Spf, Dmarc, TotalDelaySeconds, AntispamList, AuthenticationList | Export-Csv -Path $csv -NoTypeInformation
+        Get-MessageHeaderReport -Path $spam | Select-Object -Property @('Source', 'Scl', 'Sfv', 'Spf', 'Dmarc', 'TotalDelaySeconds', 'FindingList', 'AntispamList', 'AuthenticationList') | Export-Csv -Path $csv -NoTypeInformation
         $row = Import-Csv -Path $csv
         $row.Scl | Should -Be '9'
         $row.TotalDelaySeconds | Should -Be '10800'
         $row.AntispamList | Should -Match 'SFV:SPM; H:bulk.example.test'
         $row.AuthenticationList | Should -Be 'spf=softfail; dkim=none; dmarc=fail; compauth=fail'
+        $row.FindingList | Should -Match '^dmarc=fail: .+; compauth=fail: .+; SFV:SPM: .+; BCL 6 or more: '
     }
 
     It 'turns malformed values into located warnings and still reports the message' {

@@ -385,7 +385,8 @@ internal sealed class PostfixSpool
     /// <summary>Reads the whole file into <paramref name="buffer"/> (grown when too small); returns its length.</summary>
     private static int ReadAll(string path, ref byte[]? buffer)
     {
-        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        // No SequentialScan: a queue file is read whole at once, and its posix_fadvise would be one more system call per message.
+        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
         var length = s.Length;
         if (length > int.MaxValue - 64)
         {

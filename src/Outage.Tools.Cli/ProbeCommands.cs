@@ -122,6 +122,7 @@ public static class ProbeCommands
                 return ExitCodes.Error;
             }
 
+            request.SrvResolver = request.Resolver as ISrvResolver; // --dns-server also answers the SRV step
             foreach (var t in parse.GetValue(common.Targets) ?? Array.Empty<string>())
             {
                 request.EmailAddresses.Add(t);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Outage.Tools.Core.Tests.Endpoints;
 using Outage.Tools.Core.Tests.ServiceHealth;
 
-// Usage: Outage.Tools.TestServer CA_PEM_PATH
+// Usage: Outage.Tools.TestServer CA_PEM_PATH   (OWA, ActiveSync OPTIONS and Autodiscover POST of an Exchange front end)
 //        Outage.Tools.TestServer CA_PEM_PATH graph PFX_PATH   (Microsoft Graph / identity platform stand-in, GraphFake)
 // Prints "https://127.0.0.1:PORT" on the first line once listening (graph: "https://127.0.0.1:PORT http://127.0.0.1:PORT",
 // the HTTPS authority/Graph and the plain-HTTP managed identity endpoints); runs until stdin closes. In graph mode
@@ -47,9 +47,19 @@ app.MapGet("/owa/", (HttpContext c) =>
 app.MapGet("/owa/auth/logon.aspx", () => Results.Content(
     "<html><body><form method=\"POST\"><input name=\"username\"/><input type=\"password\" name=\"password\"/></form></body></html>",
     "text/html; charset=utf-8"));
+// ActiveSync and Autodiscover as an Exchange front end answers them without a credential: 401 with its schemes.
+app.MapMethods("/Microsoft-Server-ActiveSync", new[] { "OPTIONS" }, (HttpContext c) => Challenge(c));
+app.MapPost("/autodiscover/autodiscover.xml", (HttpContext c) => Challenge(c));
 await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 Console.WriteLine(address);
 Console.Out.Flush();
 await Console.In.ReadToEndAsync();
 await app.StopAsync();
+
+static IResult Challenge(HttpContext c)
+{
+    c.Response.Headers.Append("WWW-Authenticate", "Negotiate");
+    c.Response.Headers.Append("WWW-Authenticate", "Basic realm=\"mail.contoso.test\"");
+    return Results.StatusCode(401);
+}

@@ -9,7 +9,7 @@ function Get-FreeLoopbackPort {
 
 function Start-DnsTestPeer {
     [CmdletBinding()]
-    param([string] $Zone = 'example.test.zone', [string] $Origin = 'example.test')
+    param([string] $Zone = 'example.test.zone', [string] $Origin = 'example.test', [string] $ZoneFile)
 
     $named = Get-Command named -ErrorAction SilentlyContinue
     if (-not $named) {
@@ -25,6 +25,8 @@ function Start-DnsTestPeer {
     $work = Join-Path ([System.IO.Path]::GetTempPath()) ("outage-dns-pester-" + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $work | Out-Null
     $port = Get-FreeLoopbackPort
+    # -ZoneFile: a zone written by the test (full path), else one of tests/fixtures/dns.
+    $zonePath = if ($ZoneFile) { $ZoneFile } else { "$fixtures/$Zone" }
     $conf = @"
 options {
     directory "$work";
@@ -40,7 +42,7 @@ options {
     minimal-responses no;
 };
 controls { };
-zone "$Origin" { type primary; file "$fixtures/$Zone"; };
+zone "$Origin" { type primary; file "$zonePath"; };
 zone "0.0.127.in-addr.arpa" { type primary; file "$fixtures/reverse.zone"; };
 "@
     Set-Content -Path (Join-Path $work 'named.conf') -Value $conf

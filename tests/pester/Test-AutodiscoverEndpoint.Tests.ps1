@@ -24,7 +24,11 @@ Describe 'Test-AutodiscoverEndpoint' {
         $r.Attempts.Step | Should -Contain '1 RootDomain'
         $r.Attempts.Step | Should -Contain '2 AutodiscoverHost'
         $r.Attempts.Step | Should -Contain '3 HttpRedirect'
-        ($r.Attempts | Where-Object Step -eq '4 Srv').Outcome | Should -Be 'Skipped'
+        # -DnsServer also answers the SRV step: the test server is not authoritative for contoso.invalid (REFUSED).
+        $srv = $r.Attempts | Where-Object Step -eq '4 Srv'
+        $srv.Outcome | Should -Be 'Failed'
+        $srv.Error | Should -Match 'Refused'
+        $srv.Url | Should -Be '_autodiscover._tcp.contoso.invalid'
     }
 
     It 'reports a value that is not an address as a non-terminating error with a stable id' {

@@ -13,9 +13,10 @@ namespace Outage.Tools.Core.Endpoints;
 /// <summary>
 /// Resolves endpoint host names through our own DNS client and a chosen server (-DnsServer / --dns-server),
 /// which ties DNS and endpoint diagnosis together: "OWA fails when resolved through the public DNS host" is
-/// then one probe. Follows CNAME chains inside the answer as the server gives them (RFC 1034 §3.6.2).
+/// then one probe. Follows CNAME chains inside the answer as the server gives them (RFC 1034 §3.6.2). Also answers
+/// the SRV lookup of Autodiscover's last step (_autodiscover._tcp.DOMAIN, MS-OXDISCO §3.1.5.2; RFC 2782).
 /// </summary>
-public sealed class DnsHostResolver : IHostResolver
+public sealed class DnsHostResolver : IHostResolver, ISrvResolver
 {
     private readonly DnsClient _client;
 
@@ -84,6 +85,33 @@ public sealed class DnsHostResolver : IHostResolver
         }
 
         return addresses.ToArray();
+    }
+
+    /// <summary>The SRV targets of <paramref name="name"/> (none for NXDOMAIN or no records; RFC 2782: a target of "." means no service).</summary>
+    public async Task<SrvTarget[]> ResolveSrvAsync(string name, CancellationToken cancellationToken)
+    {
+        DnsResponse response;
+        try
+        {
+            response = await _client.QueryAsync(name, DnsRecordType.SRV, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not DnsLookupException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DnsLookupException($"the DNS server {Server} did not answer: {ex.Message}");
+        }
+
+        if (response.ResponseCode == DnsResponseCode.NXDomain)
+        {
+            return Array.Empty<SrvTarget>();
+        }
+
+        if (response.ResponseCode != DnsResponseCode.NoError)
+        {
+            throw new DnsLookupException($"{response.ResponseCode} from {Server} for the SRV record {name}");
+        }
+
+        return response.Answer.OfType<DnsSrvRecord>().Where(r => r.Target.TrimEnd('.').Length > 0)
+            .Select(r => new SrvTarget(r.Target.TrimEnd('.'), r.Port, r.Priority, r.Weight)).ToArray();
     }
 }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Outage.Tools.Core.Operations;
 using Outage.Tools.Core.Queue;
@@ -20,7 +21,14 @@ public static class LiveQueueLint
     public static bool IsPoison(MimeMessageReport report) =>
         (report ?? throw new ArgumentNullException(nameof(report))).Poison;
 
-    /// <summary>The reports of <paramref name="request"/>'s own inputs, then of every message of each queue; listing errors are passed on.</summary>
+    /// <summary>Messages a worker lints one after another (queued messages are mostly small: fewer thread hand-offs).</summary>
+    internal const int QueueBatchSize = 64;
+
+    /// <summary>
+    /// The reports of <paramref name="request"/>'s own inputs, then of every message of each queue, then the listings'
+    /// warnings and errors. Each listing is started at once (its tool runs, a missing configuration is an
+    /// <see cref="OutageException"/> here) and read as the lint goes, so listing and linting overlap.
+    /// </summary>
     public static IEnumerable<Outcome<MimeMessageReport>> Run(MimeLintRequest request, IEnumerable<QueueSourceOptions> queues,
         IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -34,42 +42,53 @@ public static class LiveQueueLint
             throw new ArgumentNullException(nameof(queues));
         }
 
-        var listingErrors = new List<Outcome<MimeMessageReport>>();
-        foreach (var q in queues)
+        // A live Postfix is listed from its queue folders (each file read once); other queues by their tools.
+        var listings = queues.Select(q => q.Kind == QueueSourceKind.Postfix
+            ? PostfixQueue.ListForContent(q, cancellationToken)
+            : QueueSource.ReadMessages(q, cancellationToken)).ToList();
+        if (listings.Count == 0)
         {
-            foreach (var o in QueueSource.ReadMessages(q, cancellationToken))
+            return MimeLint.Run(request, progress, cancellationToken);
+        }
+
+        var listingProblems = new List<Outcome<MimeMessageReport>>();
+        request.InputSource = request.InputSource is null ? Messages(listings, listingProblems) : request.InputSource.Concat(Messages(listings, listingProblems));
+        request.BatchSize = Math.Max(request.BatchSize, QueueBatchSize);
+        return Iterate(MimeLint.Run(request, progress, cancellationToken), listingProblems);
+    }
+
+    /// <summary>The listed messages as lint inputs; the listings' errors and warnings go to <paramref name="problems"/>.</summary>
+    private static IEnumerable<MimeInput> Messages(List<IEnumerable<Outcome<QueueMessage>>> listings, List<Outcome<MimeMessageReport>> problems)
+    {
+        foreach (var listing in listings)
+        {
+            foreach (var o in listing)
             {
                 if (o.Kind == OutcomeKind.Result)
                 {
-                    request.Inputs.Add(MimeInput.FromMessage(o.Value!));
+                    yield return MimeInput.FromMessage(o.Value!);
                 }
                 else if (o.Kind == OutcomeKind.Error)
                 {
-                    listingErrors.Add(Outcome<MimeMessageReport>.Failure(o.Error!));
+                    problems.Add(Outcome<MimeMessageReport>.Failure(o.Error!));
                 }
                 else
                 {
-                    listingErrors.Add(Outcome<MimeMessageReport>.Warn(o.Text ?? string.Empty));
+                    problems.Add(Outcome<MimeMessageReport>.Warn(o.Text ?? string.Empty));
                 }
             }
         }
-
-        return Iterate(listingErrors, request.Inputs.Count == 0 ? null : MimeLint.Run(request, progress, cancellationToken));
     }
 
-    private static IEnumerable<Outcome<MimeMessageReport>> Iterate(List<Outcome<MimeMessageReport>> first, IEnumerable<Outcome<MimeMessageReport>>? rest)
+    private static IEnumerable<Outcome<MimeMessageReport>> Iterate(IEnumerable<Outcome<MimeMessageReport>> reports, List<Outcome<MimeMessageReport>> after)
     {
-        foreach (var o in first)
+        foreach (var o in reports)
         {
             yield return o;
         }
 
-        if (rest is null)
-        {
-            yield break;
-        }
-
-        foreach (var o in rest)
+        // The listing has been read to its end by now (the lint enumerated every input).
+        foreach (var o in after)
         {
             yield return o;
         }

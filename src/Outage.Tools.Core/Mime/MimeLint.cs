@@ -63,6 +63,13 @@ public sealed class MimeLintRequest
     /// <summary>Files checked at once (1 = sequential).</summary>
     public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Inputs one worker checks one after another before handing its reports back (1: each input is its own work
+    /// item). Many small inputs from a listing (a live queue) are checked faster in batches: fewer hand-offs between
+    /// threads. Keep 1 for piped input, where the next item may not have arrived yet.
+    /// </summary>
+    public int BatchSize { get; set; } = 1;
+
     public MimeLintOptions Options { get; set; } = new();
 }
 
@@ -86,6 +93,12 @@ public static class MimeLint
         {
             throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
                 $"The throttle limit {request.ThrottleLimit} is below 1.", request.ThrottleLimit, "Give a throttle limit of 1 or more.");
+        }
+
+        if (request.BatchSize < 1)
+        {
+            throw new OutageException(ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
+                $"The batch size {request.BatchSize} is below 1.", request.BatchSize, "Give a batch size of 1 or more.");
         }
 
         var filter = FindingFilter.Create(request.Rules, request.ExcludeRules, request.MinimumSeverity);
@@ -113,6 +126,28 @@ public static class MimeLint
             yield break;
         }
 
+        if (request.BatchSize > 1)
+        {
+            var batches = OrderedParallel.Run(Batches(Expand(request, ct), request.BatchSize),
+                (batch, token) => batch.Select(item => Check(item, request, filter, token)).ToList(), request.ThrottleLimit, ct);
+            foreach (var batch in batches)
+            {
+                foreach (var outcomes in batch)
+                {
+                    foreach (var outcome in outcomes)
+                    {
+                        yield return outcome;
+                    }
+
+                    done++;
+                }
+
+                progress?.Report(new OperationProgress("Checking MIME messages", $"{done:N0} inputs checked"));
+            }
+
+            yield break;
+        }
+
         var work = OrderedParallel.Run(Expand(request, ct), (item, token) => Check(item, request, filter, token), request.ThrottleLimit, ct);
         foreach (var outcomes in work)
         {
@@ -123,6 +158,26 @@ public static class MimeLint
 
             done++;
             progress?.Report(new OperationProgress("Checking MIME messages", $"{done:N0} inputs checked"));
+        }
+    }
+
+    /// <summary>Consecutive runs of at most <paramref name="size"/> items, in order.</summary>
+    private static IEnumerable<List<T>> Batches<T>(IEnumerable<T> items, int size)
+    {
+        var batch = new List<T>(size);
+        foreach (var item in items)
+        {
+            batch.Add(item);
+            if (batch.Count == size)
+            {
+                yield return batch;
+                batch = new List<T>(size);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
         }
     }
 

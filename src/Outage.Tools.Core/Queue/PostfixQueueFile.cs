@@ -49,7 +49,7 @@ public static class PostfixQueueFile
             throw new InvalidDataException("not a Postfix queue file (no envelope record at offset 0)");
         }
 
-        var output = new MemoryStream(length + (length / 16) + 16);
+        var output = new MemoryStream(length + (length / 16) + 64);
         var pos = 0;
         var inContent = false;
         var reverseJumps = 0;
@@ -112,9 +112,10 @@ public static class PostfixQueueFile
 
             if (type == RecNorm || type == RecCont)
             {
-                output.Write(file, start, end - start);
+                WriteCrlf(output, file, start, end - start);
                 if (type == RecNorm)
                 {
+                    output.WriteByte((byte)'\r');
                     output.WriteByte((byte)'\n');
                 }
 
@@ -128,11 +129,35 @@ public static class PostfixQueueFile
 
         if (prev == RecCont)
         {
+            output.WriteByte((byte)'\r');
             output.WriteByte((byte)'\n');
         }
 
-        var crlf = PostfixQueue.ToCrlf(output.GetBuffer(), (int)output.Length);
-        return crlf;
+        output.Position = 0;
+        return output;
+    }
+
+    /// <summary>
+    /// Copies record data, each LF as CRLF, as <see cref="PostfixQueue.ToCrlf"/> does to postcat's output (Postfix
+    /// splits lines at LF, so a record rarely holds one; a single search finds none in the common case).
+    /// </summary>
+    private static void WriteCrlf(MemoryStream output, byte[] data, int start, int count)
+    {
+        var end = start + count;
+        while (start < end)
+        {
+            var lf = Array.IndexOf(data, (byte)'\n', start, end - start);
+            if (lf < 0)
+            {
+                output.Write(data, start, end - start);
+                return;
+            }
+
+            output.Write(data, start, lf - start);
+            output.WriteByte((byte)'\r');
+            output.WriteByte((byte)'\n');
+            start = lf + 1;
+        }
     }
 
     /// <summary>One record at <paramref name="pos"/>: its type and where its data starts and ends.</summary>
@@ -236,9 +261,12 @@ internal sealed class PostfixSpool
     }
 
     /// <summary>The content of a queued message, from its file or else from postcat.</summary>
-    public Stream Open(QueueMessage m, CancellationToken ct)
+    public Stream Open(QueueMessage m, CancellationToken ct) => Open(m, ct, null);
+
+    /// <summary>The content, from <paramref name="listedPath"/> (where a listing of the queue folders saw it) first.</summary>
+    public Stream Open(QueueMessage m, CancellationToken ct, string? listedPath)
     {
-        var direct = TryReadFile(m, out var reason);
+        var direct = TryReadFile(m, out var reason, listedPath);
         if (direct is not null)
         {
             Interlocked.Increment(ref DirectReads);
@@ -251,7 +279,7 @@ internal sealed class PostfixSpool
     }
 
     /// <summary>Reads the queue file; null (with the reason) when it cannot be read.</summary>
-    internal MemoryStream? TryReadFile(QueueMessage m, out string? reason)
+    internal MemoryStream? TryReadFile(QueueMessage m, out string? reason, string? listedPath = null)
     {
         reason = null;
         string? root;
@@ -271,12 +299,14 @@ internal sealed class PostfixSpool
             return null;
         }
 
-        foreach (var path in Candidates(root!, m))
+        foreach (var path in listedPath is null ? Candidates(root!, m) : new[] { listedPath }.Concat(Candidates(root!, m)))
         {
             byte[] bytes;
+            int length;
             try
             {
-                bytes = ReadAll(path);
+                length = ReadAll(path, ref _readBuffer);
+                bytes = _readBuffer!;
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -288,15 +318,31 @@ internal sealed class PostfixSpool
                 return null;
             }
 
+            var arriving = path.IndexOf(Path.DirectorySeparatorChar + "incoming" + Path.DirectorySeparatorChar, StringComparison.Ordinal) >= 0
+                || path.IndexOf(Path.DirectorySeparatorChar + "maildrop" + Path.DirectorySeparatorChar, StringComparison.Ordinal) >= 0;
+            if (arriving && (length < 2 || bytes[length - 2] != RecEndType || bytes[length - 1] != 0))
+            {
+                // A complete queue file ends with its END record (type E, length 0); one without it is still being written.
+                reason = $"{path}: no END record yet (still being written)";
+                return null;
+            }
+
             try
             {
-                return PostfixQueueFile.ReadContent(bytes, bytes.Length, path.IndexOf(Path.DirectorySeparatorChar + "maildrop" + Path.DirectorySeparatorChar, StringComparison.Ordinal) >= 0);
+                return PostfixQueueFile.ReadContent(bytes, length, path.IndexOf(Path.DirectorySeparatorChar + "maildrop" + Path.DirectorySeparatorChar, StringComparison.Ordinal) >= 0);
             }
             catch (InvalidDataException ex)
             {
                 // A file being written or rewritten: postcat decides.
                 reason = $"{path}: {ex.Message}";
                 return null;
+            }
+            finally
+            {
+                if (bytes.Length > RetainedBufferLimit)
+                {
+                    _readBuffer = null; // a huge message's buffer is not kept for the small ones after it
+                }
             }
         }
 
@@ -328,20 +374,34 @@ internal sealed class PostfixSpool
         }
     }
 
-    private static byte[] ReadAll(string path)
+    /// <summary>Each worker thread's read buffer, kept between messages (a queue file is read whole, then parsed).</summary>
+    [ThreadStatic]
+    private static byte[]? _readBuffer;
+
+    private const int RetainedBufferLimit = 4 * 1024 * 1024;
+
+    private const byte RecEndType = (byte)'E';
+
+    /// <summary>Reads the whole file into <paramref name="buffer"/> (grown when too small); returns its length.</summary>
+    private static int ReadAll(string path, ref byte[]? buffer)
     {
-        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        // No SequentialScan: a queue file is read whole at once, and its posix_fadvise would be one more system call per message.
+        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
         var length = s.Length;
         if (length > int.MaxValue - 64)
         {
             throw new IOException($"{path} is too large to read at once");
         }
 
-        var buffer = new byte[length];
-        var read = 0;
-        while (read < buffer.Length)
+        if (buffer is null || buffer.Length < length)
         {
-            var n = s.Read(buffer, read, buffer.Length - read);
+            buffer = new byte[Math.Max(length, 64 * 1024)];
+        }
+
+        var read = 0;
+        while (read < length)
+        {
+            var n = s.Read(buffer, read, (int)length - read);
             if (n == 0)
             {
                 break;
@@ -350,11 +410,6 @@ internal sealed class PostfixSpool
             read += n;
         }
 
-        if (read < buffer.Length)
-        {
-            Array.Resize(ref buffer, read);
-        }
-
-        return buffer;
+        return read;
     }
 }

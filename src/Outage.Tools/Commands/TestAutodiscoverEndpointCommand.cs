@@ -27,6 +27,7 @@ public sealed class TestAutodiscoverEndpointCommand : EndpointProbeCommand
     {
         var request = new AutodiscoverRequest { IncludeV2 = !XmlOnly.IsPresent };
         Configure(request);
+        request.SrvResolver = request.Resolver as ISrvResolver; // -DnsServer also answers the SRV step (4)
         foreach (var a in _addresses)
         {
             request.EmailAddresses.Add(a);

@@ -95,7 +95,8 @@ public sealed class BindFixture : IDisposable
 
     private string Fixture(string name) => Path.Combine(FixtureDir, name);
 
-    private static string? FindNamed()
+    /// <summary>The <c>named</c> binary, or null when BIND 9 is not installed.</summary>
+    public static string? FindNamed()
     {
         foreach (var dir in new[] { "/usr/sbin", "/usr/local/sbin", "/usr/bin" }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')))
         {
@@ -131,9 +132,16 @@ public sealed class BindFixture : IDisposable
         throw new InvalidOperationException("No free port for UDP and TCP on 127.0.0.1.");
     }
 
-    private void Start(string name, int port, string options, string zones, string address = "127.0.0.1")
+    private void Start(string name, int port, string options, string zones, string address = "127.0.0.1") =>
+        _processes.Add(Launch(Named, Path.Combine(Work, name), name, port, options, zones, address));
+
+    /// <summary>
+    /// Starts one <c>named</c> in <paramref name="dir"/> listening on <paramref name="address"/> port <paramref name="port"/>
+    /// with these options and zone statements, and waits (20 s at most) until it says it is running. The caller owns the
+    /// process (kill it to make the server stop answering).
+    /// </summary>
+    public static Process Launch(string named, string dir, string name, int port, string options, string zones, string address = "127.0.0.1")
     {
-        var dir = Path.Combine(Work, name);
         Directory.CreateDirectory(dir);
         var v6 = address.Contains(':');
         var conf = Path.Combine(dir, "named.conf");
@@ -167,7 +175,7 @@ public sealed class BindFixture : IDisposable
             """);
         var log = new StringBuilder();
         var ready = new ManualResetEventSlim();
-        var psi = new ProcessStartInfo(Named, $"-g {(v6 ? "-6" : "-4")} -n 1 -c {conf}")
+        var psi = new ProcessStartInfo(named, $"-g {(v6 ? "-6" : "-4")} -n 1 -c {conf}")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -194,7 +202,6 @@ public sealed class BindFixture : IDisposable
         };
         p.Start();
         p.BeginErrorReadLine();
-        _processes.Add(p);
         if (!ready.Wait(TimeSpan.FromSeconds(20)) || p.HasExited)
         {
             string text;
@@ -203,8 +210,22 @@ public sealed class BindFixture : IDisposable
                 text = log.ToString();
             }
 
+            try
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            p.Dispose();
             throw new InvalidOperationException($"named ({name}) did not start on {address} port {port}:\n{text}");
         }
+
+        return p;
     }
 
     private readonly object _discoveryLock = new();

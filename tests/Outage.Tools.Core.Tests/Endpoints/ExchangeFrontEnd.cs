@@ -134,6 +134,8 @@ public sealed class ExchangeFrontEnd : IAsyncLifetime
             c.Response.Headers["MS-ASProtocolCommands"] = "Sync,SendMail,SmartForward,SmartReply,GetAttachment,FolderSync,Ping";
             return Results.Ok();
         });
+        // Autodiscover (POX): without a credential Exchange answers 401 with its schemes (MS-OXDISCO found, needs sign-in).
+        app.MapPost("/autodiscover/autodiscover.xml", (HttpContext c) => Challenge(c, "Negotiate", "NTLM", "Basic realm=\"mail.contoso.test\""));
         // EWS.
         app.MapGet("/EWS/Exchange.asmx", (HttpContext c) => Challenge(c, "Negotiate", "NTLM"));
         app.MapPost("/EWS/Exchange.asmx", (HttpContext c) =>

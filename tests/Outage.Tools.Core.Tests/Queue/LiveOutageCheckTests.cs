@@ -57,6 +57,8 @@ public sealed class LiveOutageCheckTests : IClassFixture<LivePostfixOutageFixtur
         Assert.Equal(_postfix.Sent, size.Value);
         // The reason is normalised ("delivery temporarily suspended: X" counts as X) and says its unit.
         Assert.Contains(size.Evidence, e => e.StartsWith("reason: connect to 127.0.0.1[127.0.0.1]:", StringComparison.Ordinal) && e.EndsWith($"Connection refused ({_postfix.Sent} messages)", StringComparison.Ordinal));
+        // Not growing yet (one run): no queue cause, though the relayhost refuses and poison is queued.
+        Assert.DoesNotContain(ProbableCauseRules.Derive(first), c => c.Layer is CheckArea.Queue or CheckArea.Mime);
 
         Thread.Sleep(1500);
         _postfix.Send(_postfix.Sent, 24);
@@ -73,6 +75,22 @@ public sealed class LiveOutageCheckTests : IClassFixture<LivePostfixOutageFixtur
         var expected2 = MessageIds(_postfix.Source).Where(p => _postfix.PoisonMessageIds.Contains(p.Value)).Select(p => p.Key).ToHashSet();
         Assert.True(expected2.Count > expected.Count);
         Assert.Equal(expected2, NamedIds(second.Single(r => r.Check == "poison-messages")));
+
+        // The second run's probable causes: the dead relayhost refuses, and the poison stalls delivery to it. Each names
+        // the queue and the next hop (the relayhost as postconf resolves it) and rests on these results.
+        var relayhost = _postfix.Postfix.Run("/usr/sbin/postconf", "-c", _postfix.Postfix.ConfigDirectory, "-h", "-x", "relayhost").Trim();
+        var causes = ProbableCauseRules.Derive(second);
+        var refuses = Assert.Single(causes, c => c.Rule == "next-hop-refuses");
+        Assert.Equal(CheckArea.Queue, refuses.Layer);
+        Assert.StartsWith($"Next hop {relayhost} refuses connections; the queue {target} grows +", refuses.Statement, StringComparison.Ordinal);
+        Assert.EndsWith($"/min ({_postfix.Sent} messages).", refuses.Statement, StringComparison.Ordinal);
+        Assert.Equal(new[] { $"Queue {target} queue-size: {size2.Status}", $"Queue {target} queue-growth: {growth.Status}" }, refuses.RestsOn);
+        var stalls = Assert.Single(causes, c => c.Rule == "poison-stalls-queue");
+        Assert.Equal(CheckArea.Mime, stalls.Layer);
+        Assert.StartsWith($"Malformed messages are stalling delivery to {relayhost}: {expected2.Count} poison messages in {target}, which grows +",
+            stalls.Statement, StringComparison.Ordinal);
+        Assert.Equal(new[] { $"Mime {target} poison-messages: Fail", $"Queue {target} queue-size: {size2.Status}", $"Queue {target} queue-growth: {growth.Status}" },
+            stalls.RestsOn);
     }
 
     [Fact]

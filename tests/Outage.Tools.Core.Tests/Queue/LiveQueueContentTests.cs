@@ -116,6 +116,28 @@ public sealed class LiveQueueContentTests : IClassFixture<LivePostfixOutageFixtu
     }
 
     [Fact]
+    public void The_lint_listing_from_the_queue_folders_has_the_ids_queues_and_postcat_bytes_of_postqueue_j()
+    {
+        // The lint lists a live Postfix from its queue folders (each file read once), not through postqueue -j.
+        var fromFolders = PostfixQueue.ListForContent(_postfix.Source, CancellationToken.None)
+            .Select(o => o.Kind == OutcomeKind.Result ? o.Value! : throw new InvalidOperationException(o.ToString())).ToList();
+        var viaPostqueue = _postfix.List(fromTool: true).ToDictionary(m => m.Id);
+        Assert.Equal(viaPostqueue.Keys.OrderBy(k => k, StringComparer.Ordinal), fromFolders.Select(m => m.Id).OrderBy(k => k, StringComparer.Ordinal));
+        foreach (var m in fromFolders)
+        {
+            Assert.Equal(viaPostqueue[m.Id].Queue, m.Queue);
+            Assert.Equal(viaPostqueue[m.Id].ContentName, m.ContentName);
+            Assert.Equal(LivePostfixOutageFixture.Content(viaPostqueue[m.Id]), LivePostfixOutageFixture.Content(m));
+        }
+
+        // With content from the tool asked for, the listing is postqueue -j's (the fallback when the folders cannot be read).
+        var o = _postfix.Source;
+        o.ContentFromTool = true;
+        Assert.All(PostfixQueue.ListForContent(o, CancellationToken.None), x => Assert.NotNull(x.Value!.Sender));
+        Assert.Contains(PostfixQueue.ListForContent(o, CancellationToken.None), x => x.Value!.Sender == "s@vm.test");
+    }
+
+    [Fact]
     public void A_message_that_is_gone_falls_back_to_postcat_which_says_so()
     {
         var m = _postfix.List()[0];

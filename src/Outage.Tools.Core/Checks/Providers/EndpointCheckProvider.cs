@@ -57,6 +57,7 @@ public sealed class EndpointCheckProvider : IOutageCheckProvider
             yield return new CheckUnit(Area, address, "autodiscover", ct =>
             {
                 var request = Options(new AutodiscoverRequest(), configuration);
+                request.SrvResolver = request.Resolver as ISrvResolver; // the configured DNS server also answers step 4 (SRV)
                 request.EmailAddresses.Add(address);
                 return AutodiscoverProbe.Test(request, null, ct).Select(o => o.Kind == OutcomeKind.Result
                     ? Grade(o.Value!.Target, "autodiscover", o.Value.Status, o.Value.Summary, o.Value.Detail, null, o.Value.TotalMs, t,

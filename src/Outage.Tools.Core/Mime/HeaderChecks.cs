@@ -51,9 +51,13 @@ internal static class HeaderChecks
         switch (lower)
         {
             case "received":
-                if (++e.ReceivedCount == 51)
+                // Postfix cleanup (postconf(5) hopcount_limit) counts the Received fields of the primary message
+                // header, the one its own smtpd or pickup adds included, and refuses the message when the count
+                // reaches the limit: a message that already has limit - 1 of them is refused by the next Postfix.
+                if (e.IsMessage && e.Depth == 0 && ++e.ReceivedCount == l.ReceivedLimit - 1)
                 {
-                    l.Report("received-hop-count", offset, line, e.Path, name, "More than 50 Received fields: the message is looping.");
+                    l.Report("received-hop-count", offset, line, e.Path, name,
+                        $"{e.ReceivedCount} Received fields: with the one it adds, a Postfix relay counts {l.ReceivedLimit} (hopcount_limit) and refuses the message as a mail loop.");
                 }
 
                 return;

@@ -47,6 +47,14 @@ internal static class HeaderChecks
             l.Report("duplicate-header", offset, line, e.Path, name, $"A second {name} field; it may occur at most once.");
         }
 
+        if ((lower == "content-type" || lower == "content-transfer-encoding") && e.Seen.Contains(lower))
+        {
+            // RFC 2045 §3: an entity has at most one of each. MimeKit, Python's email (both policies) and we read
+            // the first one, so the part tree and the decoded bytes are the same for all (Nonconforming).
+            l.Report("mime-field-duplicate", offset, line, e.Path, name, $"A second {name} field; the first one counts.");
+            return;
+        }
+
         e.Seen.Add(lower);
         switch (lower)
         {
@@ -577,6 +585,14 @@ internal static class HeaderChecks
                 }
 
                 var attr = Token().ToLowerInvariant();
+                if (attr.Length == 0 && _i < _s.Length && _s[_i] == ';')
+                {
+                    // An empty parameter (";;"): invalid, but MimeKit, Python's email and Postfix skip it and read
+                    // the parameters after it, so we do too.
+                    error ??= "an empty parameter (';;')";
+                    continue;
+                }
+
                 if (attr.Length == 0 || !Take('='))
                 {
                     error ??= attr.Length == 0 ? "a parameter without a name" : $"the parameter \"{attr}\" has no '='";

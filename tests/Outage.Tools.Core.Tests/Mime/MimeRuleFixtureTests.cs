@@ -74,6 +74,8 @@ public sealed class MimeRuleFixtureTests
         Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nYWL^^/Y2RlZmdo\nQQ==\n");
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*=utf-8''%ZZ.pdf\n\nx\n");
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*0=a; filename*2=b\n\nx\n");
+        Add("mime-field-duplicate", Head + Mv + "Content-Type: text/plain\n^^Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n");
+        Add("mime-field-duplicate", Head + Mv + "Content-Transfer-Encoding: 7bit\n^^Content-Transfer-Encoding: 7BIT\n\nx\n");
         Add("message-truncated", Head + "^^");
         Add("message-truncated", Head + Mv + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nFrom: a@example.com\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n^^--b--\n");
         Add("line-bare-lf", (Head + "\nline one\nline two^^\n").Replace("\n", "\r\n").Replace("two^^\r\n", "two^^\n"), "fixed");

@@ -118,6 +118,14 @@ internal static class HeaderChecks
             case "content-disposition":
                 Disposition(l, e, name, value, offset, line);
                 return;
+            case "mime-version":
+                // RFC 2045 §4: version := "MIME-Version" ":" 1*DIGIT "." 1*DIGIT (comments allowed around it).
+                if (complete && !IsVersion(StripComments(value).Trim()))
+                {
+                    l.Report("mime-field-invalid", offset, line, e.Path, name, $"The MIME-Version \"{value.Trim()}\" is not a version number (1.0).");
+                }
+
+                return;
         }
 
         if (e.IsMessage && complete && AddressFields.Contains(lower))
@@ -320,6 +328,11 @@ internal static class HeaderChecks
         {
             e.Disposition = type.ToLowerInvariant();
         }
+        else
+        {
+            // RFC 2183 §2: disposition := "Content-Disposition" ":" disposition-type *(";" disposition-parm).
+            l.Report("mime-field-invalid", offset, line, e.Path, name, "A Content-Disposition without a disposition type (inline, attachment).");
+        }
 
         foreach (var kv in parameters)
         {
@@ -335,6 +348,25 @@ internal static class HeaderChecks
         }
 
         Rfc2231(l, e, name, parameters, offset, line);
+    }
+
+    private static bool IsVersion(string v)
+    {
+        var dot = v.IndexOf('.');
+        if (dot <= 0 || dot == v.Length - 1)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < v.Length; i++)
+        {
+            if (i != dot && (v[i] < '0' || v[i] > '9'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>RFC 2231 §3-4: continuations numbered from 0 without gaps; extended values charset'lang'%XX.</summary>

@@ -81,6 +81,8 @@ public static class MimeRuleCatalog
             "A second Content-Type or Content-Transfer-Encoding field in one header section (the first one counts).", "RFC 2045 §3",
             MimeImpact.Nonconforming, null,
             "MimeKit, Python email (both policies) and we all read the first field, whichever comes first, so the part tree and the decoded bytes are the same: ReferenceParserTests.DuplicateMimeFields_EveryParserReadsTheFirst_SoTheyAreNonconforming (Postfix's MIME processor follows each field in turn; no harm from that is shown here)"),
+        new("mime-field-invalid", MimeRuleArea.Mime, MimeSeverity.Warning,
+            "A MIME-Version that is not a version number, or a Content-Disposition without a disposition type.", "RFC 2045 §4; RFC 2183 §2"),
         new("multipart-no-boundary", MimeRuleArea.Mime, MimeSeverity.Error,
             "A multipart Content-Type without a boundary parameter.", "RFC 2046 §5.1.1"),
         new("boundary-invalid", MimeRuleArea.Mime, MimeSeverity.Error,

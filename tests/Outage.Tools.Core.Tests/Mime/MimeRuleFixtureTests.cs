@@ -76,6 +76,8 @@ public sealed class MimeRuleFixtureTests
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*0=a; filename*2=b\n\nx\n");
         Add("mime-field-duplicate", Head + Mv + "Content-Type: text/plain\n^^Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n");
         Add("mime-field-duplicate", Head + Mv + "Content-Transfer-Encoding: 7bit\n^^Content-Transfer-Encoding: 7BIT\n\nx\n");
+        Add("mime-field-invalid", Head + "^^MIME-Version: \nContent-Type: text/plain\n\nx\n");
+        Add("mime-field-invalid", Head + Mv + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: image/jpeg\n^^Content-Disposition: ; filename=a.jpg\n\nx\n--b--\n");
         Add("message-truncated", Head + "^^");
         Add("message-truncated", Head + Mv + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nFrom: a@example.com\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n^^--b--\n");
         Add("line-bare-lf", (Head + "\nline one\nline two^^\n").Replace("\n", "\r\n").Replace("two^^\r\n", "two^^\n"), "fixed");

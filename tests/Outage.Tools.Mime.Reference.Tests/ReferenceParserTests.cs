@@ -153,4 +153,95 @@ public sealed class ReferenceParserTests
         // A multipart whose body has no delimiter-like line loses no part the sender wrote: Nonconforming.
         Assert.Equal(MimeVerdict.Nonconforming, Lint(Head + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=A\n\nJust text.\n").Verdict);
     }
+    [Fact]
+    public void DuplicateMimeFields_EveryParserReadsTheFirst_SoTheyAreNonconforming()
+    {
+        // Two Content-Type fields: Python (both policies), MimeKit and we all read the first one.
+        var message = Head + "MIME-Version: 1.0\nContent-Type: text/plain\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n";
+        foreach (var (policy, reading) in Python(message))
+        {
+            Assert.True(reading.Tree.SequenceEqual(new[] { "text/plain@0" }), $"{policy}: {string.Join(",", reading.Tree)}");
+        }
+
+        Assert.Equal(new[] { "text/plain@0" }, MimeKitTreeOf(message));
+        Assert.Equal(new[] { "text/plain@0" }, OurTree(message));
+        var reversed = Head + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\nContent-Type: text/plain\n\n--b\n\nx\n--b--\n";
+        var tree = new[] { "multipart/mixed@0", "text/plain@1" };
+        Assert.All(Python(reversed), r => Assert.Equal(tree, r.Value.Tree));
+        Assert.Equal(tree, MimeKitTreeOf(reversed));
+        Assert.Equal(tree, OurTree(reversed));
+        var report = Lint(message);
+        var f = Assert.Single(report.Findings, x => x.Rule == "mime-field-duplicate");
+        Assert.Equal(message.IndexOf("Content-Type: multipart", StringComparison.Ordinal), f.Offset);
+        Assert.Equal(MimeVerdict.Nonconforming, report.Verdict);
+
+        // Two transfer encodings: both decode by the first (7bit: the base64 text as it is).
+        var encodings = Head + "MIME-Version: 1.0\nContent-Type: text/plain\nContent-Transfer-Encoding: 7bit\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n";
+        var part = Assert.IsType<MimeKit.TextPart>(MimeKit.MimeMessage.Load(new MemoryStream(Encoding.Latin1.GetBytes(encodings))).Body);
+        using var decoded = new MemoryStream();
+        part.Content!.DecodeTo(decoded);
+        Assert.Equal(PythonPayload(encodings), Encoding.Latin1.GetString(decoded.ToArray()));
+        Assert.Equal("aGVsbG8=\n", PythonPayload(encodings));
+        Assert.Equal(MimeVerdict.Nonconforming, Lint(encodings).Verdict);
+    }
+
+    /// <summary>Python's decoded payload of a single-part message under both policies (they must agree), as Latin-1.</summary>
+    private static string PythonPayload(string message)
+    {
+        const string script = """
+            import email, sys
+            from email import policy
+            data = sys.stdin.buffer.read()
+            a = email.message_from_bytes(data, policy=policy.compat32).get_payload(decode=True)
+            b = email.message_from_bytes(data, policy=policy.default).get_payload(decode=True)
+            assert a == b, (a, b)
+            sys.stdout.buffer.write(a)
+            """;
+        var psi = new ProcessStartInfo("python3", new[] { "-c", script })
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var p = Process.Start(psi)!;
+        p.StandardInput.BaseStream.Write(Encoding.Latin1.GetBytes(message));
+        p.StandardInput.Close();
+        var err = p.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(output);
+        Assert.True(p.WaitForExit(60_000), "python3 did not finish in 60 s.");
+        Assert.True(p.ExitCode == 0, "python3 failed: " + err.Result);
+        return Encoding.Latin1.GetString(output.ToArray());
+    }
+
+    [Fact]
+    public void EmptyParameter_EveryParserSkipsIt_SoItIsNonconforming()
+    {
+        // "multipart/mixed;; boundary=b": invalid (content-type-invalid), but Python, MimeKit and we all read the parts.
+        var message = Head + "MIME-Version: 1.0\nContent-Type: multipart/mixed;; boundary=b\n\n--b\n\nx\n--b--\n";
+        var expected = new[] { "multipart/mixed@0", "text/plain@1" };
+        Assert.All(Python(message), r => Assert.Equal(expected, r.Value.Tree));
+        Assert.Equal(expected, MimeKitTreeOf(message));
+        Assert.Equal(expected, OurTree(message));
+        var report = Lint(message);
+        Assert.Contains(report.Findings, f => f.Rule == "content-type-invalid");
+        Assert.DoesNotContain(report.Findings, f => f.Rule == "multipart-no-boundary");
+        Assert.Equal(MimeVerdict.Nonconforming, report.Verdict);
+    }
+
+    [Fact]
+    public void ExternalBody_PhantomHeader_IsAMessageToPythonAndMimeKit_AndNoContentIsLost()
+    {
+        // RFC 2046 §5.2.3: the body of message/external-body is a phantom header (of the data it points to) and an
+        // optional body. Python and MimeKit parse it as an embedded message; we keep it as a leaf. Nothing the
+        // sender wrote is hidden or decoded differently, and the type is valid, so no rule reports it.
+        var message = Head + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nsee the attachment\n--b\n"
+            + "Content-Type: message/external-body; access-type=URL; URL=\"http://example.com/a.pdf\"\n\nContent-Type: application/pdf\n\n--b--\n";
+        foreach (var (policy, reading) in Python(message))
+        {
+            Assert.True(reading.Tree.SequenceEqual(new[] { "multipart/mixed@0", "text/plain@1", "message/external-body@1", "application/pdf@2" }),
+                $"{policy}: {string.Join(",", reading.Tree)}");
+        }
+
+        Assert.Equal(new[] { "multipart/mixed@0", "text/plain@1", "message/external-body@1" }, OurTree(message));
+        Assert.Equal(MimeVerdict.Clean, Lint(message).Verdict);
+    }
 }

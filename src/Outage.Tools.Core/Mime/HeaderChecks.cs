@@ -47,13 +47,25 @@ internal static class HeaderChecks
             l.Report("duplicate-header", offset, line, e.Path, name, $"A second {name} field; it may occur at most once.");
         }
 
+        if ((lower == "content-type" || lower == "content-transfer-encoding") && e.Seen.Contains(lower))
+        {
+            // RFC 2045 §3: an entity has at most one of each. MimeKit, Python's email (both policies) and we read
+            // the first one, so the part tree and the decoded bytes are the same for all (Nonconforming).
+            l.Report("mime-field-duplicate", offset, line, e.Path, name, $"A second {name} field; the first one counts.");
+            return;
+        }
+
         e.Seen.Add(lower);
         switch (lower)
         {
             case "received":
-                if (++e.ReceivedCount == 51)
+                // Postfix cleanup (postconf(5) hopcount_limit) counts the Received fields of the primary message
+                // header, the one its own smtpd or pickup adds included, and refuses the message when the count
+                // reaches the limit: a message that already has limit - 1 of them is refused by the next Postfix.
+                if (e.IsMessage && e.Depth == 0 && ++e.ReceivedCount == l.ReceivedLimit - 1)
                 {
-                    l.Report("received-hop-count", offset, line, e.Path, name, "More than 50 Received fields: the message is looping.");
+                    l.Report("received-hop-count", offset, line, e.Path, name,
+                        $"{e.ReceivedCount} Received fields: with the one it adds, a Postfix relay counts {l.ReceivedLimit} (hopcount_limit) and refuses the message as a mail loop.");
                 }
 
                 return;
@@ -105,6 +117,14 @@ internal static class HeaderChecks
                 return;
             case "content-disposition":
                 Disposition(l, e, name, value, offset, line);
+                return;
+            case "mime-version":
+                // RFC 2045 §4: version := "MIME-Version" ":" 1*DIGIT "." 1*DIGIT (comments allowed around it).
+                if (complete && !IsVersion(StripComments(value).Trim()))
+                {
+                    l.Report("mime-field-invalid", offset, line, e.Path, name, $"The MIME-Version \"{value.Trim()}\" is not a version number (1.0).");
+                }
+
                 return;
         }
 
@@ -308,6 +328,11 @@ internal static class HeaderChecks
         {
             e.Disposition = type.ToLowerInvariant();
         }
+        else
+        {
+            // RFC 2183 §2: disposition := "Content-Disposition" ":" disposition-type *(";" disposition-parm).
+            l.Report("mime-field-invalid", offset, line, e.Path, name, "A Content-Disposition without a disposition type (inline, attachment).");
+        }
 
         foreach (var kv in parameters)
         {
@@ -323,6 +348,25 @@ internal static class HeaderChecks
         }
 
         Rfc2231(l, e, name, parameters, offset, line);
+    }
+
+    private static bool IsVersion(string v)
+    {
+        var dot = v.IndexOf('.');
+        if (dot <= 0 || dot == v.Length - 1)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < v.Length; i++)
+        {
+            if (i != dot && (v[i] < '0' || v[i] > '9'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>RFC 2231 §3-4: continuations numbered from 0 without gaps; extended values charset'lang'%XX.</summary>
@@ -573,6 +617,14 @@ internal static class HeaderChecks
                 }
 
                 var attr = Token().ToLowerInvariant();
+                if (attr.Length == 0 && _i < _s.Length && _s[_i] == ';')
+                {
+                    // An empty parameter (";;"): invalid, but MimeKit, Python's email and Postfix skip it and read
+                    // the parameters after it, so we do too.
+                    error ??= "an empty parameter (';;')";
+                    continue;
+                }
+
                 if (attr.Length == 0 || !Take('='))
                 {
                     error ??= attr.Length == 0 ? "a parameter without a name" : $"the parameter \"{attr}\" has no '='";

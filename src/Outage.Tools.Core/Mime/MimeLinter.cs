@@ -18,6 +18,9 @@ public sealed class MimeLinter
     internal const int FieldKeep = 65536;
 
     private readonly MimeLintOptions _o;
+
+    /// <summary>Postfix hopcount_limit (<see cref="MimeLintOptions.ReceivedLimit"/>), for the header checks.</summary>
+    internal int ReceivedLimit => _o.ReceivedLimit;
     private readonly string _source;
     private readonly long _base;
     private readonly List<MimeFinding> _findings = new();
@@ -52,6 +55,10 @@ public sealed class MimeLinter
     private byte[] _field = new byte[256];
     private int _fieldKeep;
     private long _fieldLen;
+
+    // The field as Postfix cleanup measures it against header_size_limit: name, colon and every folded line, one
+    // octet per line break (mime_state joins the lines with LF), the final line end excluded.
+    private long _fieldSize;
     private string? _fieldName;
     private long _fieldOffset;
     private long _fieldLine;
@@ -610,6 +617,7 @@ public sealed class MimeLinter
             var child = new Entity(path, e.Depth + 1, path, isMessage: false, _pos, _lineNo + 1)
             {
                 DefaultType = e.SubType == "digest" ? "message/rfc822" : "text/plain",
+                OuterMultiparts = e.OuterMultiparts + 1,
             };
             Push(child);
             return true;
@@ -756,6 +764,7 @@ public sealed class MimeLinter
                 return;
             }
 
+            _fieldSize += 1 + _lineLen;
             AppendField(_line, 0, _keep, _lineLen);
             Check8BitHeader(e, _fieldName);
             return;
@@ -820,6 +829,7 @@ public sealed class MimeLinter
         _fieldLine = _lineNo;
         _fieldKeep = 0;
         _fieldLen = 0;
+        _fieldSize = _lineLen;
         AppendField(_line, colon + 1, _keep - colon - 1, _lineLen - colon - 1);
         Check8BitHeader(e, _fieldName);
     }
@@ -867,10 +877,11 @@ public sealed class MimeLinter
         var name = _fieldName;
         _fieldName = null;
         e.FieldCount++;
-        if (_fieldLen > _o.HeaderSizeLimit)
+        if (_fieldSize > _o.HeaderSizeLimit)
         {
+            // Postfix cleanup keeps the folded lines that fit in header_size_limit and drops the rest (postconf(5)).
             Add("header-too-long", _fieldOffset, _fieldLine, e.Path, name,
-                $"The unfolded field is {_fieldLen:N0} octets, over the limit of {_o.HeaderSizeLimit:N0}.");
+                $"The field is {_fieldSize:N0} octets (name and folded lines, one octet per line break, as Postfix counts), over the limit of {_o.HeaderSizeLimit:N0}: Postfix drops the lines past the limit.");
         }
 
         if (e.FieldCount == _o.HeaderCountLimit + 1)
@@ -945,12 +956,18 @@ public sealed class MimeLinter
                 $"A {type} entity with Content-Transfer-Encoding {cte}; only 7bit, 8bit or binary are allowed.");
         }
 
-        if ((e.MainType == "multipart" || type == "message/rfc822") && e.Depth >= _o.NestingLimit)
+        // Postfix mime_nesting_limit, as measured on Postfix 3.7 (PostfixLimitsTests): it refuses the (limit + 3)th
+        // nested multipart level and passes limit + 2. Postfix counts multipart levels only (message/rfc822 pushes
+        // no boundary), so the finding is poison when every level down to this one is a multipart.
+        if ((e.MainType == "multipart" || type == "message/rfc822") && e.Depth >= _o.NestingLimit + 2)
         {
             if (!_nestingReported)
             {
                 _nestingReported = true;
-                Add("nesting-too-deep", e.HeaderOffset, e.BodyLine - 1, e.Path, null, $"MIME nesting deeper than {_o.NestingLimit}.");
+                var multipartLevels = e.OuterMultiparts + (e.MainType == "multipart" ? 1 : 0);
+                Add("nesting-too-deep", e.HeaderOffset, e.BodyLine - 1, e.Path, null,
+                    $"MIME nesting {e.Depth + 1} levels deep ({multipartLevels} of them multipart), over the limit of {_o.NestingLimit} + 2 that Postfix passes; deeper parts are not checked.",
+                    condition: multipartLevels > _o.NestingLimit + 2);
             }
 
             e.Kind = Kind.Leaf;
@@ -989,7 +1006,7 @@ public sealed class MimeLinter
         if (type == "message/rfc822")
         {
             e.Kind = Kind.Message;
-            var inner = new Entity(e.Path, e.Depth + 1, e.Path, isMessage: true, _pos, _lineNo + 1);
+            var inner = new Entity(e.Path, e.Depth + 1, e.Path, isMessage: true, _pos, _lineNo + 1) { OuterMultiparts = e.OuterMultiparts };
             Push(inner);
             return;
         }
@@ -1641,6 +1658,9 @@ public sealed class MimeLinter
         public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
         public int FieldCount { get; set; }
         public int ReceivedCount { get; set; }
+
+        /// <summary>How many multipart entities enclose this one (Postfix counts these against mime_nesting_limit).</summary>
+        public int OuterMultiparts { get; set; }
         public int NoColonCount { get; set; }
         public bool FieldAfterNoColon { get; set; }
 

@@ -40,7 +40,7 @@ public sealed class MimeRuleFixtureTests
         Add("encoded-word-invalid", NoDate.Replace("Subject: hi\n", "") + "^^Subject: =?utf-8?Q?a b?=\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n\nbody\n");
         Add("encoded-word-invalid", NoDate.Replace("Subject: hi\n", "") + "^^Subject: =?x-bogus-42?Q?abc?=\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n\nbody\n");
         Add("encoded-word-invalid", NoDate.Replace("Subject: hi\n", "") + "^^Subject: =?utf-8?B?QUJD!?=\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n\nbody\n");
-        Add("received-hop-count", string.Concat(Enumerable.Repeat("Received: from a by b; Mon, 4 Mar 2024 10:00:00 +0000\n", 50)) + "^^Received: from a by b; Mon, 4 Mar 2024 10:00:00 +0000\n" + Head + "\nbody\n");
+        Add("received-hop-count", string.Concat(Enumerable.Repeat("Received: from a by b; Mon, 4 Mar 2024 10:00:00 +0000\n", 48)) + "^^Received: from a by b; Mon, 4 Mar 2024 10:00:00 +0000\n" + Head + "\nbody\n");
         Add("mbox-from-line", "^^From sender@example.com Mon Mar  4 10:00:00 2024\n" + Head + "\nbody\n");
         Add("mime-version-missing", "^^" + Head + "Content-Type: text/plain; charset=utf-8\n\nbody\n");
         Add("content-type-invalid", Head + Mv + "^^Content-Type: text\n\nbody\n");
@@ -74,6 +74,10 @@ public sealed class MimeRuleFixtureTests
         Add("charset-decode-error", Head + Mv + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nYWL^^/Y2RlZmdo\nQQ==\n");
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*=utf-8''%ZZ.pdf\n\nx\n");
         Add("rfc2231-invalid", Head + Mv + "Content-Type: application/pdf\n^^Content-Disposition: attachment; filename*0=a; filename*2=b\n\nx\n");
+        Add("mime-field-duplicate", Head + Mv + "Content-Type: text/plain\n^^Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n");
+        Add("mime-field-duplicate", Head + Mv + "Content-Transfer-Encoding: 7bit\n^^Content-Transfer-Encoding: 7BIT\n\nx\n");
+        Add("mime-field-invalid", Head + "^^MIME-Version: \nContent-Type: text/plain\n\nx\n");
+        Add("mime-field-invalid", Head + Mv + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: image/jpeg\n^^Content-Disposition: ; filename=a.jpg\n\nx\n--b--\n");
         Add("message-truncated", Head + "^^");
         Add("message-truncated", Head + Mv + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nFrom: a@example.com\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n^^--b--\n");
         Add("line-bare-lf", (Head + "\nline one\nline two^^\n").Replace("\n", "\r\n").Replace("two^^\r\n", "two^^\n"), "fixed");

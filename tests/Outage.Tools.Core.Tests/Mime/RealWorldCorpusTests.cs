@@ -22,6 +22,20 @@ public sealed class RealWorldCorpusTests
 
     public RealWorldCorpusTests(ITestOutputHelper output) => _out = output;
 
+    /// <summary>
+    /// The origin-labelled malformed files that stay Clean, each with the reason no general rule reports it. A file
+    /// that joins or leaves this list fails the test, so every move is seen.
+    /// </summary>
+    private static readonly Dictionary<string, string> StillClean = new(StringComparer.Ordinal)
+    {
+        ["spec__fixtures__emails__error_emails__header_fields_with_empty_values.eml"] =
+            "empty unstructured fields (X-MS-Has-Attach:, X-MS-TNEF-Correlator:) are valid: RFC 5322 §3.2.5 unstructured may be empty",
+        ["spec__fixtures__emails__error_emails__weird_to_header.eml"] =
+            "'To: , a@…, b@…': an empty list element is RFC 5322 §4.4 obs-addr-list, which a parser must accept; every parser reads the two addresses",
+        ["resources__eml__malformed__015.eml"] =
+            "multipart/signed whose application/pgp-signature part says 'invalid': a defect of the OpenPGP signature (RFC 3156), not of MIME; the structure is valid and read the same way by all",
+    };
+
     internal static string CorpusRoot()
     {
         var dir = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus", "real-world"));
@@ -99,13 +113,15 @@ public sealed class RealWorldCorpusTests
 
         var malformed = rows.Where(r => r["label"] == "malformed").ToList();
         var clean = new List<string>();
+        var cleanFiles = new List<string>();
         var poisonMalformed = 0;
         foreach (var row in malformed)
         {
             var reports = Reports(row);
             if (reports.All(r => r.Verdict == MimeVerdict.Clean))
             {
-                clean.Add($"  CLEAN {row.Folder}/{row.File}: {row["note"]}");
+                clean.Add($"  CLEAN {row.Folder}/{row.File}: {row["note"]} => {(StillClean.TryGetValue(row.File, out var why) ? why : "NOT LISTED")}");
+                cleanFiles.Add(row.File);
             }
 
             poisonMalformed += reports.Any(r => r.Poison) ? 1 : 0;
@@ -124,6 +140,8 @@ public sealed class RealWorldCorpusTests
         Assert.True(ordinary.Count >= 100, $"Only {ordinary.Count} ordinary messages in the corpus.");
         Assert.True(poisonRate <= 1.0, $"Poison on ordinary mail is {poisonRate:F2} %, over 1 %.\n{report}");
         Assert.True(notClean >= 95.0, $"Only {notClean:F1} % of the malformed files are not Clean (at least 95 %).\n{report}");
+        // Measured on this corpus: 1 of 128 ordinary messages Poison (0.78 %); 91 of 94 malformed files not Clean (96.8 %).
+        Assert.Equal(StillClean.Keys.OrderBy(k => k, StringComparer.Ordinal), cleanFiles.OrderBy(k => k, StringComparer.Ordinal));
     }
 
     [Fact]

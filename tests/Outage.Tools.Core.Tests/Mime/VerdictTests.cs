@@ -40,6 +40,9 @@ public sealed class VerdictTests
         { "nested boundary, outer + --", Head + Mv + "Content-Type: multipart/mixed; boundary=abc\n\n--abc\nContent-Type: multipart/alternative; boundary=abc--\n\n--abc--\n\nx\n--abc----\n--abc--\n", MimeVerdict.Poison },
         { "too many Received", string.Concat(Enumerable.Repeat("Received: from a by b; Mon, 4 Mar 2024 10:00:00 +0000\n", 51)) + Head + "\nbody\n", MimeVerdict.Poison },
         { "NUL in the body", Head + "\nab\0cd\n", MimeVerdict.Nonconforming },
+        { "MIME-Version with a comment", Head + "MIME-Version: 1.0 (Apple Message framework v1.2)\nContent-Type: text/plain\n\nbody\n", MimeVerdict.Clean },
+        { "empty Content-Disposition", Head + Mv + "Content-Type: text/plain\nContent-Disposition: \n\nbody\n", MimeVerdict.Nonconforming },
+        { "48 Received", string.Concat(Enumerable.Repeat("Received: from a by b; Mon, 4 Mar 2024 10:00:00 +0000\n", 48)) + Head + "\nbody\n", MimeVerdict.Clean },
     };
 
     [Theory]

@@ -80,18 +80,22 @@ public sealed class LimitTests
     }
 
     [Fact]
-    public void Nesting_at_the_limit_is_fine_and_deeper_is_reported_at_the_part_header()
+    public void Nesting_Postfix_passes_is_fine_and_deeper_is_reported_at_the_part_header()
     {
-        var (ok, _) = Build(Nested(100), "\r\n");
+        // Postfix passes mime_nesting_limit + 2 nested multiparts and refuses one more (PostfixLimitsTests).
+        var (ok, _) = Build(Nested(102), "\r\n");
         Assert.True(Lint(ok).Count == 0, Describe(Lint(ok)));
 
         var options = new MimeLintOptions { NestingLimit = 2 };
-        var (deep, _) = Build(Nested(3), "\r\n");
+        var (fine, _) = Build(Nested(4), "\r\n");
+        Assert.True(Lint(fine, options).Count == 0, Describe(Lint(fine, options)));
+        var (deep, _) = Build(Nested(5), "\r\n");
         var f = Assert.Single(Lint(deep, options));
         Assert.Equal("nesting-too-deep", f.Rule);
+        Assert.True(f.Poison);
         var text = Encoding.Latin1.GetString(deep);
-        Assert.Equal(text.IndexOf("--b1z\r\n", StringComparison.Ordinal) + 7, f.Offset);
-        Assert.Equal("1.1", f.Part);
+        Assert.Equal(text.IndexOf("--b3z\r\n", StringComparison.Ordinal) + 7, f.Offset);
+        Assert.Equal("1.1.1.1", f.Part);
     }
 
     [Fact]

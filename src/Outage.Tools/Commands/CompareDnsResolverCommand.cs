@@ -63,7 +63,17 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
         _progress = NewProgress();
     }
 
-    protected override void ProcessRecord() => FeedStream(_stream, Name, Run, _progress);
+    protected override void ProcessRecord()
+    {
+        if (!MyInvocation.ExpectingInput)
+        {
+            // Names given as an argument, nothing piped: one lookup on the pipeline thread, no hand-off between threads.
+            Emit(() => Run(Name), _progress);
+            return;
+        }
+
+        FeedStream(_stream, Name, Run, _progress);
+    }
 
     protected override void EndProcessing() => EndStream(_stream, _progress);
 

@@ -12,8 +12,10 @@
       Test     the xunit suites, then the Pester 5 suites (tests/pester) in a fresh pwsh process
                against the staged module (Pester 5.7.1 is restored from NuGet when none is installed).
       Package  out/Outage.Tools.zip, importable into an Azure Automation account (the zip, the folder
-               inside it and the .psd1 share the name Outage.Tools; no version subfolder), and a .nupkg
-               for a PowerShell repository (out/repository/Outage.Tools.<version>.nupkg).
+               inside it and the .psd1 share the name Outage.Tools; no version subfolder), a .nupkg
+               for a PowerShell repository (out/repository/Outage.Tools.<version>.nupkg), and the
+               updatable help in out/help/ (HelpInfo.xml, en-US .zip and .cab; tools/New-UpdatableHelp.ps1,
+               the .cab needs gcab or makecab.exe) to publish at the HelpInfoURI (docs/releasing.md).
       Clean    removes out/ and the build output.
 
     Every native command's exit code is checked; the script stops at the first failure.
@@ -145,6 +147,11 @@ function Invoke-Package {
         throw 'Neither PSResourceGet nor PowerShellGet is available to build the .nupkg: Install-Module Microsoft.PowerShell.PSResourceGet'
     }
     Get-ChildItem $repositoryPath -Filter '*.nupkg' | ForEach-Object { Write-Host "Wrote $($_.FullName)" }
+
+    # Updatable help (Update-Help / Save-Help): published at the manifest's HelpInfoURI by the release (docs/releasing.md).
+    $help = Join-Path $out 'help'
+    if (Test-Path $help) { Remove-Item $help -Recurse -Force }
+    & (Join-Path $repo 'tools/New-UpdatableHelp.ps1') -ModulePath $staged -OutputPath $help | ForEach-Object { Write-Host "Wrote $($_.FullName)" }
 }
 
 function Invoke-Clean {

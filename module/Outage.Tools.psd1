@@ -13,9 +13,11 @@
     RequiredAssemblies   = @('Outage.Tools.Core.dll')
     FormatsToProcess     = @('Outage.Tools.format.ps1xml')
     TypesToProcess       = @('Outage.Tools.types.ps1xml')
-    # Updatable help: Update-Help / Save-Help look for Outage.Tools_<GUID>_HelpInfo.xml under this folder URI.
-    # Each cmdlet's HelpUri (Get-Help -Online) is its page docs/cmdlets/<Verb-Noun>.md under the same repository.
-    HelpInfoURI          = 'https://github.com/outage-tools/Outage.Tools/tree/main/docs/cmdlets/'
+    # Updatable help: Update-Help / Save-Help look for Outage.Tools_<GUID>_HelpInfo.xml under this folder URI, the
+    # updatable-help branch served raw (no redirect: Update-Help downloads the content with redirects turned off).
+    # tools/New-UpdatableHelp.ps1 (build.ps1 -Task Package) writes the files; docs/releasing.md says how to publish.
+    # Each cmdlet's HelpUri (Get-Help -Online) is its page docs/cmdlets/<Verb-Noun>.md in the same repository.
+    HelpInfoURI          = 'https://raw.githubusercontent.com/outage-tools/Outage.Tools/updatable-help/'
 
     # Explicit lists: no wildcards, so command discovery is fast and nothing leaks out by accident.
     CmdletsToExport      = @(

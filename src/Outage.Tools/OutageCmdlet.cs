@@ -146,6 +146,21 @@ public abstract class OutageCmdlet : PSCmdlet, IDisposable
         }, null);
     }
 
+    /// <summary>An operation's outcomes as outcomes of object, for a stream whose results are of more than one type.</summary>
+    internal static IEnumerable<Outcome<object>> Boxed<T>(IEnumerable<Outcome<T>> outcomes)
+    {
+        foreach (var o in outcomes)
+        {
+            yield return o.Kind switch
+            {
+                OutcomeKind.Result => Outcome<object>.Success(o.Value!),
+                OutcomeKind.Error => Outcome<object>.Failure(o.Error!),
+                OutcomeKind.Warning => Outcome<object>.Warn(o.Text ?? string.Empty),
+                _ => Outcome<object>.Note(o.Text ?? string.Empty),
+            };
+        }
+    }
+
     /// <summary>Ends the input of a stream started by <see cref="FeedStream{TIn, TOut}"/> and writes the rest.</summary>
     internal void EndStream<TIn, TOut>(PipelineStream<TIn, TOut> stream, ProgressSink? progress) =>
         Guard(() => stream.Finish(o => WriteOutcome(o, progress), Cancellation), progress);

@@ -37,7 +37,7 @@ internal sealed class PipelineStream<TIn, TOut> : IDisposable
         {
             try
             {
-                foreach (var outcome in operation(_inputs.GetConsumingEnumerable(cancellationToken)))
+                foreach (var outcome in operation(new Arriving(_inputs, cancellationToken)))
                 {
                     _outcomes.Add(outcome, cancellationToken);
                 }
@@ -101,6 +101,66 @@ internal sealed class PipelineStream<TIn, TOut> : IDisposable
         }
 
         _consumer.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The inputs as the operation sees them: a blocking sequence that also says whether the next item has arrived
+    /// (<see cref="IArrivingSequence{T}"/>), so an operation with answers in hand hands them out instead of waiting.
+    /// </summary>
+    private sealed class Arriving : IArrivingSequence<TIn>
+    {
+        private readonly BlockingCollection<TIn> _queue;
+        private readonly CancellationToken _cancellationToken;
+        private TIn _next = default!;
+        private bool _hasNext;
+
+        public Arriving(BlockingCollection<TIn> queue, CancellationToken cancellationToken)
+        {
+            _queue = queue;
+            _cancellationToken = cancellationToken;
+        }
+
+        public bool WaitReady(int millisecondsTimeout)
+        {
+            if (_hasNext || _queue.IsCompleted)
+            {
+                return true;
+            }
+
+            try
+            {
+                _hasNext = _queue.TryTake(out _next, millisecondsTimeout, _cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+                // Completed while waiting: the next MoveNext ends the sequence without blocking.
+                return true;
+            }
+
+            return _hasNext || _queue.IsCompleted;
+        }
+
+        public IEnumerator<TIn> GetEnumerator()
+        {
+            while (true)
+            {
+                if (_hasNext)
+                {
+                    _hasNext = false;
+                    yield return _next;
+                    continue;
+                }
+
+                if (!_queue.TryTake(out var item, Timeout.Infinite, _cancellationToken))
+                {
+                    yield break;
+                }
+
+                yield return item;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Ends the input and waits (bounded) for the operation, so no work outlives the command.</summary>

@@ -34,6 +34,37 @@ Describe 'Get-MessageHop' {
         $e[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
     }
 
+    It 'resolves wildcards in -Path and says so (SupportsWildcards, help globbing true)' {
+        $folder = Join-Path $TestDrive 'wild'
+        $null = New-Item -ItemType Directory -Path $folder
+        Copy-Item -LiteralPath $message -Destination (Join-Path $folder 'a1.eml')
+        Copy-Item -LiteralPath $message -Destination (Join-Path $folder 'a2.eml')
+        @(Get-MessageHop -Path (Join-Path $folder 'a?.eml')).Count | Should -Be 6
+        (Get-Command Get-MessageHop).Parameters['Path'].Attributes.TypeId.Name | Should -Contain 'SupportsWildcardsAttribute'
+        (Get-Help Get-MessageHop -Parameter Path).globbing | Should -Be 'true'
+        (Get-Help Get-MessageHop -Parameter LiteralPath).globbing | Should -Be 'false'
+    }
+
+    It 'declares the same message inputs as Test-MimeMessage and Get-MimeStructure' {
+        $describe = {
+            param($name)
+            $command = Get-Command $name
+            foreach ($p in 'Path', 'LiteralPath', 'Content', 'InputObject') {
+                $parameter = $command.Parameters[$p]
+                $sets = foreach ($set in ($parameter.ParameterSets.Keys | Sort-Object)) {
+                    $a = $parameter.ParameterSets[$set]
+                    '{0}:{1}:{2}:{3}:{4}' -f $set, $a.IsMandatory, $a.Position, $a.ValueFromPipeline, $a.ValueFromPipelineByPropertyName
+                }
+                '{0} {1} [{2}] {3} {4}' -f $p, $parameter.ParameterType, (($parameter.Aliases | Sort-Object) -join ','), ($sets -join ';'),
+                    ($parameter.Attributes.TypeId.Name -contains 'SupportsWildcardsAttribute')
+            }
+            $command.DefaultParameterSet
+        }
+        $hop = & $describe 'Get-MessageHop'
+        (& $describe 'Test-MimeMessage') | Should -Be $hop
+        (& $describe 'Get-MimeStructure') | Should -Be $hop
+    }
+
     It 'has help with examples and a default table view' {
         @((Get-Help Get-MessageHop -Full).Examples.Example).Count | Should -BeGreaterOrEqual 2
         (Get-MessageHop -Path $message | Out-String -Width 120) | Should -Match 'Hop\s+Date\s+Delay\s+Skew'

@@ -6,17 +6,10 @@ BeforeAll {
     $modulePath = if ($env:OUTAGE_TOOLS_MODULE) { $env:OUTAGE_TOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/Outage.Tools/Outage.Tools.psd1' }
     Import-Module $modulePath -Force -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'GraphTestServer.ps1')
-    $script:secret = 'Pester-Secret-' + [guid]::NewGuid()
-    $script:server = Start-GraphTestServer -WorkFolder $TestDrive -ClientSecret $secret
-    $script:common = @{
-        TenantId               = $server.TenantId
-        ClientId               = $server.ClientId
-        ClientSecret           = (ConvertTo-SecureString $secret -AsPlainText -Force)
-        Authority              = $server.Authority
-        GraphEndpoint          = $server.Https + '/ok/'
-        TrustedRootCertificate = $server.CaPem
-        Timeout                = 10
-    }
+    $peer = Start-GraphTestPeer -WorkFolder $TestDrive
+    $script:server = $peer.Server
+    $script:secret = $peer.Secret
+    $script:common = $peer.Common
 }
 
 AfterAll {

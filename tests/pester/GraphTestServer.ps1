@@ -1,6 +1,8 @@
 # Starts tests/Outage.Tools.TestServer in "graph" mode: a local stand-in for the Microsoft identity platform and
 # Graph service communications (documented shapes; see docs/service-health.md) on 127.0.0.1 only. Dot-source it in
 # BeforeAll; Stop-GraphTestServer in AfterAll. Needs a Release (or Debug) build of the test server.
+# The service-health tests call Start-GraphTestPeer, which also makes a fresh client secret and the parameters
+# every call shares (-TenantId, -ClientId, -ClientSecret, -Authority, -GraphEndpoint, -TrustedRootCertificate, -Timeout).
 
 function Start-GraphTestServer {
     param([Parameter(Mandatory = $true)][string] $WorkFolder, [Parameter(Mandatory = $true)][string] $ClientSecret, [string] $PfxPassword = 'pfx-pass')
@@ -40,4 +42,21 @@ function Stop-GraphTestServer {
         $Server.Process.StandardInput.Close()
         if (-not $Server.Process.WaitForExit(10000)) { $Server.Process.Kill() }
     }
+}
+
+function Start-GraphTestPeer {
+    # The server with a fresh secret, and the splat of connection parameters the service-health cmdlets share.
+    param([Parameter(Mandatory = $true)][string] $WorkFolder)
+    $secret = 'Pester-Secret-' + [guid]::NewGuid()
+    $server = Start-GraphTestServer -WorkFolder $WorkFolder -ClientSecret $secret
+    $common = @{
+        TenantId               = $server.TenantId
+        ClientId               = $server.ClientId
+        ClientSecret           = (ConvertTo-SecureString $secret -AsPlainText -Force)
+        Authority              = $server.Authority
+        GraphEndpoint          = $server.Https + '/ok/'
+        TrustedRootCertificate = $server.CaPem
+        Timeout                = 10
+    }
+    [pscustomobject]@{ Server = $server; Secret = $secret; Common = $common }
 }

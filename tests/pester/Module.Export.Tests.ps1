@@ -50,6 +50,66 @@ Describe 'Flat companions for CSV and JSON' {
         [double]$summary.OldestAgeMinutes | Should -BeGreaterThan 0
     }
 
+    It 'every enum property of every output type has a name twin that ConvertTo-Json and Export-Csv write' {
+        # Every type a cmdlet declares, and the types of its properties from Core; an instance of each with default
+        # field values (enums at 0), so every type is covered without a server for each.
+        $core = [Outage.Tools.Core.Operations.OutageException].Assembly
+        $queue = [System.Collections.Generic.Queue[type]]::new()
+        (Get-Command -Module Outage.Tools).OutputType.Type | Where-Object { $_ -and $_.Assembly -eq $core } | ForEach-Object { $queue.Enqueue($_) }
+        $seen = @{}
+        $checked = 0
+        while ($queue.Count -gt 0) {
+            $type = $queue.Dequeue()
+            if ($seen.ContainsKey($type.FullName)) { continue }
+            $seen[$type.FullName] = $true
+            $enums = @()
+            foreach ($p in $type.GetProperties()) {
+                $pt = $p.PropertyType
+                $underlying = [Nullable]::GetUnderlyingType($pt)
+                if ($underlying) { $pt = $underlying }
+                if ($pt.IsEnum) { $enums += [pscustomobject]@{ Name = $p.Name; Type = $pt; Nullable = [bool]$underlying } }
+                elseif ($pt.Assembly -eq $core) { $queue.Enqueue($pt) }
+                elseif ($pt.IsArray -and $pt.GetElementType().Assembly -eq $core) { $queue.Enqueue($pt.GetElementType()) }
+                elseif ($pt.IsGenericType -and $pt.GetGenericArguments()[0].Assembly -eq $core) { $queue.Enqueue($pt.GetGenericArguments()[0]) }
+            }
+            if ($enums.Count -eq 0) { continue }
+            $concrete = if ($type.IsAbstract) { $core.GetTypes() | Where-Object { $_.IsSubclassOf($type) -and -not $_.IsAbstract } | Select-Object -First 1 } else { $type }
+            $instance = [System.Runtime.CompilerServices.RuntimeHelpers]::GetUninitializedObject($concrete)
+            $json = $instance | ConvertTo-Json -Depth 1 -WarningAction SilentlyContinue | ConvertFrom-Json
+            $csv = $instance | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv
+            foreach ($e in $enums) {
+                # What the property says on this instance (null where it is computed from a part an empty instance lacks).
+                $value = try { $concrete.GetProperty($e.Name).GetValue($instance) } catch { $null }
+                $expected = if ($null -ne $value) { $value.ToString() } else { $null }
+                $twin = $e.Name + 'Name'
+                $json.PSObject.Properties.Name | Should -Contain $twin -Because "$($type.FullName).$($e.Name) needs a name twin in module/Outage.Tools.types.ps1xml"
+                $json.$twin | Should -Be $expected -Because "$($type.FullName).$twin"
+                if ($null -ne $value) {
+                    if ([Enum]::IsDefined($e.Type, $value)) { $expected | Should -Not -Match '^\d+$' }
+                    $csv.$twin | Should -Be $expected -Because "$($type.FullName).$twin in CSV"
+                    # The enum itself stays a number (ConvertTo-Json reads .NET properties by reflection) unless -EnumsAsStrings.
+                    $json.($e.Name) | Should -Be ([long]$value)
+                    ($instance | ConvertTo-Json -Depth 1 -EnumsAsStrings -WarningAction SilentlyContinue | ConvertFrom-Json).($e.Name) | Should -Be $expected
+                }
+                $checked++
+            }
+        }
+        $checked | Should -BeGreaterOrEqual 36
+    }
+
+    It 'real results carry their enums by name in JSON: rules, reports, findings' {
+        $rule = Get-MimeRule | Where-Object DefaultSeverity -eq 'Error' | Select-Object -First 1
+        $json = $rule | ConvertTo-Json | ConvertFrom-Json
+        $json.DefaultSeverityName | Should -Be 'Error'
+        $json.AreaName | Should -Be $rule.Area.ToString()
+        $json.ImpactName | Should -Be $rule.Impact.ToString()
+        $report = Test-MimeMessage -Content "Subject: only`r`n`r`nbody"
+        ($report | ConvertTo-Json -Depth 3 | ConvertFrom-Json).VerdictName | Should -Be $report.Verdict.ToString()
+        # The enum property stays the typed enum for scripts: comparisons by name and by order work.
+        $rule.DefaultSeverity -eq 'Error' | Should -BeTrue
+        $rule.DefaultSeverity.GetType().IsEnum | Should -BeTrue
+    }
+
     It 'companions survive a round trip through CLIXML' {
         $xml = Join-Path $TestDrive 'm.xml'
         Get-MailQueueMessage -Path $postqueue | Select-Object -First 2 | Export-Clixml -LiteralPath $xml

@@ -34,6 +34,44 @@ Describe 'Resolve-DnsRecord' {
         ([pscustomobject]@{ Domain = 'example.test' } | Resolve-DnsRecord -Type SOA -Server $script:server).SerialNumber | Should -Be 2024010101
     }
 
+    It 'streams piped names: the first records come out while later names are still being piped' {
+        # A slow producer: each name 600 ms after the last. Batched input would hold every record until the producer ends.
+        $events = [System.Collections.Generic.List[string]]::new()
+        $producer = {
+            foreach ($n in 'mail.example.test', 'mx2.example.test', 'example.test') {
+                $events.Add("piped $n")
+                $n
+                Start-Sleep -Milliseconds 600
+            }
+            $events.Add('producer done')
+        }
+        $r = & $producer | Resolve-DnsRecord -Type A -Server $script:server | ForEach-Object { $events.Add("record $($_.Name)"); $_ }
+        $r.Name | Should -Be @('mail.example.test.', 'mx2.example.test.', 'example.test.')
+        $events.IndexOf('record mail.example.test.') | Should -BeGreaterThan $events.IndexOf('piped mail.example.test')
+        $events.IndexOf('record mail.example.test.') | Should -BeLessThan $events.IndexOf('producer done')
+        $events.IndexOf('record mx2.example.test.') | Should -BeLessThan $events.IndexOf('producer done')
+    }
+
+    It 'runs piped names as one lookup: input order, one progress activity, early stop' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($module, $server)
+                Import-Module $module
+                1..300 | ForEach-Object { if ($_ % 2) { 'mail.example.test' } else { 'mx2.example.test' } } | Resolve-DnsRecord -Type A -Server $server -ThrottleLimit 8
+            }).AddArgument($modulePath).AddArgument($script:server)
+            $records = $ps.Invoke()
+            $progress = $ps.Streams.Progress
+        } finally { $ps.Dispose() }
+        $records | Should -HaveCount 300
+        ($records.Name | Select-Object -First 4) -join ',' | Should -Be 'mail.example.test.,mx2.example.test.,mail.example.test.,mx2.example.test.'
+        @($progress | Where-Object RecordType -eq 'Completed') | Should -HaveCount 1
+        @($progress.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
+        # Stopping early ends the lookup; the next command runs normally.
+        @(1..200 | ForEach-Object { 'mail.example.test' } | Resolve-DnsRecord -Type A -Server $script:server | Select-Object -First 2) | Should -HaveCount 2
+        @('mail.example.test' | Resolve-DnsRecord -Type A -Server $script:server) | Should -HaveCount 1
+    }
+
     It 'falls back to TCP for a large answer and shows it with -Raw' {
         $r = Resolve-DnsRecord big.example.test -Type TXT -Server $script:server -Raw
         $r.Transport | Should -Be 'Tcp'

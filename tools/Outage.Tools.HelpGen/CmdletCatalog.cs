@@ -92,7 +92,16 @@ public static class CmdletCatalog
     private static List<CmdletParameter> ReadParameters(Type type)
     {
         var parameters = new List<CmdletParameter>();
+        // Derived class first, then its bases; a base marked [ParametersFirstInHelp] (the inputs shared by several
+        // cmdlets, such as the MIME cmdlets' -Path/-LiteralPath/-Content/-InputObject) is listed before them.
+        var hierarchy = new List<Type>();
         for (var t = type; t is not null; t = t.BaseType)
+        {
+            hierarchy.Add(t);
+        }
+
+        var first = hierarchy.Where(t => t.GetCustomAttributesData().Any(a => a.AttributeType.Name == "ParametersFirstInHelpAttribute")).ToList();
+        foreach (var t in first.Concat(hierarchy.Except(first)))
         {
             foreach (var property in t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             {

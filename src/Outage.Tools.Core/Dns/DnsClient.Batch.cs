@@ -62,6 +62,9 @@ public sealed partial class DnsClient
         // The longest one readiness wait may block, so cancellation and deadlines are looked at often enough.
         private const int MaxWaitMicroseconds = 50_000;
 
+        // The same while more input may arrive (IArrivingSequence): a name piped in is asked within this time.
+        private const int ArrivingWaitMicroseconds = 10_000;
+
         private readonly DnsClient _client;
         private readonly int _maxInFlight;
         private readonly CancellationToken _ct;
@@ -97,6 +100,9 @@ public sealed partial class DnsClient
             var window = new Queue<Exchange>();
             var readAhead = _maxInFlight * 4;
             var waiting = new Queue<Exchange>();
+            // Input still arriving (names piped one by one): read it only when the next item is there, so the
+            // exchanges in flight are served and answers handed out while the next name is awaited.
+            var arriving = items as Outage.Tools.Core.Operations.IArrivingSequence<DnsBatchItem>;
             using var e = items.GetEnumerator();
             var more = true;
             try
@@ -106,6 +112,11 @@ public sealed partial class DnsClient
                     _ct.ThrowIfCancellationRequested();
                     while (more && window.Count < readAhead)
                     {
+                        if (arriving is not null && !arriving.WaitReady(window.Count > 0 || InFlight > 0 ? 0 : MaxWaitMicroseconds / 1000))
+                        {
+                            break;
+                        }
+
                         more = e.MoveNext();
                         if (more)
                         {
@@ -139,7 +150,7 @@ public sealed partial class DnsClient
 
                     if (InFlight > 0)
                     {
-                        Wait();
+                        Wait(arriving is not null && more ? ArrivingWaitMicroseconds : MaxWaitMicroseconds);
                     }
                 }
             }
@@ -167,10 +178,10 @@ public sealed partial class DnsClient
         }
 
         /// <summary>One readiness wait over every UDP socket in flight, then replies, TCP completions and deadlines.</summary>
-        private void Wait()
+        private void Wait(int maxWaitMicroseconds)
         {
             var now = Stopwatch.GetTimestamp();
-            var wait = (long)MaxWaitMicroseconds;
+            var wait = (long)maxWaitMicroseconds;
             foreach (var x in _udp.Values)
             {
                 wait = Math.Min(wait, Math.Max(0, (x.Deadline - now) * 1_000_000 / Stopwatch.Frequency));

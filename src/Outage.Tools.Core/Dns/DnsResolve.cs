@@ -196,10 +196,16 @@ public static class DnsResolve
         CancellationToken cancellationToken)
     {
         var types = request.Types.Count == 0 ? new[] { DnsRecordType.A, DnsRecordType.AAAA } : request.Types.Distinct().ToArray();
-        var questions = request.Names.SelectMany(n => types.Select(t => (Name: n, Type: t)))
-            .Concat((request.Questions ?? Array.Empty<DnsQuestion>()).Select(q => (q.Name, q.Type)));
+        // Names still arriving (piped into the cmdlet one by one) stay an arriving sequence, so QueryMany hands out
+        // answers while it waits for the next name instead of blocking on it.
+        var items = ArrivingSequence.SelectMany(request.Names, n => types.Select(t => ToItem(n, t)));
+        if (request.Questions is not null)
+        {
+            items = items.Concat(request.Questions.Select(q => ToItem(q.Name, q.Type)));
+        }
+
         long done = 0;
-        foreach (var item in client.QueryMany(questions.Select(q => ToItem(q.Name, q.Type)), request.ThrottleLimit, cancellationToken))
+        foreach (var item in client.QueryMany(items, request.ThrottleLimit, cancellationToken))
         {
             done++;
             if (progress is not null && (done & 255) == 1)

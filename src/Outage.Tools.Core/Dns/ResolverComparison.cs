@@ -123,8 +123,24 @@ public static class ResolverComparison
             Timeout = request.Timeout, Retries = request.Retry, Recursion = !request.NoRecursion, FailoverOnServerFailure = false,
         }))).ToList();
         var types = request.Types.Count == 0 ? new[] { DnsRecordType.A } : request.Types.Distinct().ToArray();
-        var questions = request.Names.SelectMany(n => types.Select(t => (Name: n, Type: t)));
-        return OrderedParallel.Run(questions, (q, ct) => CompareOne(clients, q.Name, q.Type, ct), request.ThrottleLimit, cancellationToken);
+        var questions = ArrivingSequence.SelectMany(request.Names, n => types.Select(t => (Name: n, Type: t)));
+        return Counted(OrderedParallel.Run(questions, (q, ct) => CompareOne(clients, q.Name, q.Type, ct), request.ThrottleLimit, cancellationToken), progress);
+    }
+
+    /// <summary>The rows as they come, with a progress report for the first and every 64th.</summary>
+    private static IEnumerable<Outcome<DnsResolverComparison>> Counted(IEnumerable<Outcome<DnsResolverComparison>> rows, IProgress<OperationProgress>? progress)
+    {
+        long done = 0;
+        foreach (var row in rows)
+        {
+            done++;
+            if (progress is not null && (done & 63) == 1)
+            {
+                progress.Report(new OperationProgress("Compare-DnsResolver", $"{done} questions compared"));
+            }
+
+            yield return row;
+        }
     }
 
     private static async Task<Outcome<DnsResolverComparison>> CompareOne(List<(string Label, DnsClient Client)> clients, string name, DnsRecordType type,

@@ -67,6 +67,9 @@ public static class OrderedParallel
         using var gate = new SemaphoreSlim(maxDegree, maxDegree);
         var window = new Queue<Task<TOut>>();
         var readAhead = checked(maxDegree * 4);
+        // Inputs still arriving (piped one by one): while the next one is not there, hand out the first result as
+        // soon as it is done instead of blocking in MoveNext.
+        var arriving = inputs as IArrivingSequence<TIn>;
         using var e = inputs.GetEnumerator();
         var more = true;
         try
@@ -76,6 +79,16 @@ public static class OrderedParallel
                 while (more && window.Count < readAhead)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (arriving is not null && window.Count > 0 && !arriving.WaitReady(window.Peek().IsCompleted ? 0 : 10))
+                    {
+                        if (window.Peek().IsCompleted)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
                     more = e.MoveNext();
                     if (more)
                     {

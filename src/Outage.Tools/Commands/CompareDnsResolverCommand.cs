@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
+using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Commands;
 
@@ -10,7 +12,9 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(DnsResolverComparison))]
 public sealed class CompareDnsResolverCommand : OutageCmdlet
 {
-    private readonly PipelineBatch<string> _pending = new();
+    private readonly PipelineStream<string, DnsResolverComparison> _stream = new();
+    private ProgressSink? _progress;
+    private TimeSpan _timeout;
 
     /// <summary>The names to ask about.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,21 +57,35 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = 16;
 
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        _pending.Add(Name, Math.Max(64, ThrottleLimit * 4), Run);
+        _timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid);
+        _progress = NewProgress();
     }
 
-    protected override void EndProcessing() => _pending.Flush(Run);
+    protected override void ProcessRecord()
+    {
+        if (!MyInvocation.ExpectingInput)
+        {
+            // Names given as an argument, nothing piped: one lookup on the pipeline thread, no hand-off between threads.
+            Emit(() => Run(Name), _progress);
+            return;
+        }
 
-    private void Run(string[] batch)
+        FeedStream(_stream, Name, Run, _progress);
+    }
+
+    protected override void EndProcessing() => EndStream(_stream, _progress);
+
+    /// <summary>The one comparison of the whole pipeline, over every name still to come.</summary>
+    private IEnumerable<Outcome<DnsResolverComparison>> Run(IEnumerable<string> names)
     {
         var request = new ResolverComparisonRequest
         {
-            Names = batch,
+            Names = names,
             IncludeSystem = IncludeSystem,
             NoRecursion = NoRecursion,
-            Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid),
+            Timeout = _timeout,
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };
@@ -81,7 +99,6 @@ public sealed class CompareDnsResolverCommand : OutageCmdlet
             request.Servers.Add(s);
         }
 
-        var progress = NewProgress();
-        Emit(() => ResolverComparison.Run(request, progress, Cancellation), progress);
+        return ResolverComparison.Run(request, _progress, Cancellation);
     }
 }

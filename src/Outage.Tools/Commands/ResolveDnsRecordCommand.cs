@@ -1,21 +1,27 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Outage.Tools.Core;
 using Outage.Tools.Core.Dns;
+using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Commands;
 
 /// <summary>
 /// Resolve-DnsRecord: asks DNS servers (given, or the system's) for records, with our own RFC 1035 client, so it
-/// works the same in Windows PowerShell 5.1 and PowerShell 7 on every OS. Names from the pipeline are batched
-/// so many queries are in flight at once (-ThrottleLimit).
+/// works the same in Windows PowerShell 5.1 and PowerShell 7 on every OS. Names from the pipeline flow into one
+/// lookup that runs for the whole pipeline: many queries in flight at once (-ThrottleLimit), one progress activity,
+/// and the records of the first names come out while later names are still being piped.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Resolve, "DnsRecord", HelpUri = OutageCmdlet.HelpBase + "Resolve-DnsRecord.md")]
 [OutputType(typeof(DnsRecord))]
 [OutputType(typeof(DnsResponse))]
 public sealed class ResolveDnsRecordCommand : OutageCmdlet
 {
-    private readonly PipelineBatch<string> _pending = new();
+    private readonly PipelineStream<string, object> _stream = new();
+    private ProgressSink? _progress;
+    private TimeSpan _timeout;
 
     /// <summary>The names to look up.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -66,22 +72,36 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        _pending.Add(Name, Math.Max(256, ThrottleLimit * 4), Run);
+        _timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid);
+        _progress = NewProgress();
     }
 
-    protected override void EndProcessing() => _pending.Flush(Run);
+    protected override void ProcessRecord()
+    {
+        if (!MyInvocation.ExpectingInput)
+        {
+            // Names given as an argument, nothing piped: one lookup on the pipeline thread, no hand-off between threads.
+            Emit(() => Run(Name), _progress);
+            return;
+        }
 
-    private void Run(string[] batch)
+        FeedStream(_stream, Name, Run, _progress);
+    }
+
+    protected override void EndProcessing() => EndStream(_stream, _progress);
+
+    /// <summary>The one lookup of the whole pipeline, over every name still to come.</summary>
+    private IEnumerable<Outcome<object>> Run(IEnumerable<string> names)
     {
         var request = new DnsResolveRequest
         {
-            Names = batch,
+            Names = names,
             Tcp = Tcp,
             NoRecursion = NoRecursion,
             DnssecOk = DnssecOk,
-            Timeout = RequireDuration(nameof(Timeout), Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), ErrorIds.DnsTimeoutInvalid),
+            Timeout = _timeout,
             Retry = Retry,
             ThrottleLimit = ThrottleLimit,
         };
@@ -95,15 +115,8 @@ public sealed class ResolveDnsRecordCommand : OutageCmdlet
             request.Servers.Add(s);
         }
 
-        WriteVerbose($"{MyInvocation.MyCommand.Name}: {batch.Length} name(s) asked of {(request.Servers.Count == 0 ? "the system's resolvers" : string.Join(", ", request.Servers))}, timeout {Core.Operations.Duration.Format(request.Timeout)} per attempt");
-        var progress = NewProgress();
-        if (Raw)
-        {
-            Emit(() => DnsResolve.RunRaw(request, progress, Cancellation), progress);
-        }
-        else
-        {
-            Emit(() => DnsResolve.Run(request, progress, Cancellation), progress);
-        }
+        var asked = $"{MyInvocation.MyCommand.Name}: names asked of {(request.Servers.Count == 0 ? "the system's resolvers" : string.Join(", ", request.Servers))}, timeout {Core.Operations.Duration.Format(request.Timeout)} per attempt";
+        var outcomes = Raw ? Boxed(DnsResolve.RunRaw(request, _progress, Cancellation)) : Boxed(DnsResolve.Run(request, _progress, Cancellation));
+        return new[] { Outcome<object>.Note(asked) }.Concat(outcomes);
     }
 }

@@ -15,34 +15,10 @@ namespace Outage.Tools.Commands;
 [Cmdlet(VerbsDiagnostic.Test, "MimeMessage", HelpUri = OutageCmdlet.HelpBase + "Test-MimeMessage.md", DefaultParameterSetName = "Path")]
 [OutputType(typeof(MimeMessageReport))]
 [OutputType(typeof(bool))]
-public sealed class TestMimeMessageCommand : OutageCmdlet
+public sealed class TestMimeMessageCommand : MimeInputCmdlet
 {
     private readonly PipelineStream<MimeInput, object> _stream = new();
     private ProgressSink? _progress;
-
-    /// <summary>Files or folders; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    public string[]? Path { get; set; }
-
-    /// <summary>Files or folders, taken literally (no wildcards).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
-
-    /// <summary>The raw message: a byte array or a string.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Content", ValueFromPipeline = true)]
-    [MimeContentTransformation]
-    [ValidateNotNull]
-    public byte[]? Content { get; set; }
-
-    /// <summary>A message that can be read on demand, such as a queued message from Get-MailQueueMessage.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "InputObject", ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public IMessageContent? InputObject { get; set; }
 
     /// <summary>Check the files of sub-folders too.</summary>
     [Parameter(ParameterSetName = "Path")]
@@ -111,7 +87,7 @@ public sealed class TestMimeMessageCommand : OutageCmdlet
 
     protected override void ProcessRecord()
     {
-        FeedStream(_stream, MimeCmdletInputs.Resolve(this, ParameterSetName, Path, LiteralPath, Content, InputObject), Run, _progress);
+        FeedStream(_stream, Inputs(), Run, _progress);
     }
 
     protected override void EndProcessing() => EndStream(_stream, _progress);

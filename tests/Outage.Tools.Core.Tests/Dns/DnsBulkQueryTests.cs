@@ -193,6 +193,31 @@ public sealed class DnsBulkQueryTests
     }
 
     [Fact]
+    public async Task Arriving_input_is_answered_while_the_next_question_is_awaited()
+    {
+        // Piped names arrive one at a time: the first answer must come out (and must not time out) while the run
+        // waits for the second question, instead of the run blocking on its input with the query unattended.
+        using var queue = new Outage.Tools.Core.Tests.Operations.TestArrivingQueue<DnsBatchItem>();
+        queue.Add(new DnsBatchItem(new DnsQuestion("mail.example.test", DnsRecordType.A), 1));
+        using var e = Client(new[] { _bind.Ns1EndPoint }, timeoutMs: 500).QueryMany(queue, 8).GetEnumerator();
+        var first = Task.Run(() => e.MoveNext());
+        Assert.True(await Task.WhenAny(first, Task.Delay(TimeSpan.FromSeconds(10))) == first, "The first answer did not come out while the input stayed open.");
+        Assert.True(await first);
+        Assert.Null(e.Current.Error);
+        Assert.Equal(1, e.Current.State);
+
+        queue.Add(new DnsBatchItem(new DnsQuestion("www.example.test", DnsRecordType.A), 2));
+        queue.Add(new DnsBatchItem(null, 3));
+        queue.Complete();
+        Assert.True(e.MoveNext());
+        Assert.Null(e.Current.Error);
+        Assert.Equal(2, e.Current.State);
+        Assert.True(e.MoveNext());
+        Assert.Equal(3, e.Current.State);
+        Assert.False(e.MoveNext());
+    }
+
+    [Fact]
     public void Arguments_are_checked()
     {
         var c = Client(new[] { _bind.Ns1EndPoint });

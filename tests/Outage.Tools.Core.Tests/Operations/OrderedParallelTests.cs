@@ -23,6 +23,44 @@ public sealed class OrderedParallelTests
     }
 
     [Fact]
+    public async Task Arriving_input_hands_out_finished_results_while_the_next_input_is_awaited()
+    {
+        using var queue = new TestArrivingQueue<int>();
+        queue.Add(1);
+        using var e = OrderedParallel.Run(queue, (i, ct) => Task.FromResult(i * 10), 4, CancellationToken.None).GetEnumerator();
+        var first = Task.Run(() => e.MoveNext());
+        Assert.True(await Task.WhenAny(first, Task.Delay(TimeSpan.FromSeconds(10))) == first, "The first result did not come out while the input stayed open.");
+        Assert.True(await first);
+        Assert.Equal(10, e.Current);
+        queue.Add(2);
+        queue.Complete();
+        Assert.True(e.MoveNext());
+        Assert.Equal(20, e.Current);
+        Assert.False(e.MoveNext());
+    }
+
+    [Fact]
+    public void Arriving_sequences_stay_arriving_through_SelectMany()
+    {
+        using var queue = new TestArrivingQueue<string>();
+        var expanded = ArrivingSequence.SelectMany(queue, n => new[] { n + ".a", n + ".b" });
+        Assert.IsAssignableFrom<IArrivingSequence<string>>(expanded);
+        Assert.False(ArrivingSequence.IsReady(expanded, 0));
+        queue.Add("x");
+        using var e = expanded.GetEnumerator();
+        Assert.True(ArrivingSequence.IsReady(expanded, 0));
+        Assert.True(e.MoveNext());
+        Assert.Equal("x.a", e.Current);
+        Assert.True(ArrivingSequence.IsReady(expanded, 0)); // x.b is in hand
+        Assert.True(e.MoveNext());
+        Assert.False(ArrivingSequence.IsReady(expanded, 0)); // nothing has arrived after x
+        queue.Complete();
+        Assert.True(ArrivingSequence.IsReady(expanded, 0));
+        Assert.False(e.MoveNext());
+        Assert.True(ArrivingSequence.IsReady(new[] { 1 }, 0));
+    }
+
+    [Fact]
     public void Cancellation_stops_the_enumeration()
     {
         using var cts = new CancellationTokenSource();

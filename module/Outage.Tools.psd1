@@ -52,6 +52,7 @@
         # Logs
         'Get-MailLogEvent'
         'Measure-MailLog'
+        'Measure-MessageDelay'
         'Get-MessageHop'
     )
     FunctionsToExport    = @()

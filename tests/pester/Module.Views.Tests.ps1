@@ -54,6 +54,7 @@ BeforeAll {
     $logs = Join-Path $PSScriptRoot '../fixtures/logs'
     $script:objects['MailLogEvent'] = @(Get-MailLogEvent -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026 | Select-Object -First 30)
     $script:objects['MailLogSummaryRow'] = @(Measure-MailLog -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026)
+    $script:objects['MessageDelayRow'] = @(Measure-MessageDelay -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026 -GroupBy Total, Hour, RecipientDomain, Message)
     $script:objects['ReceivedHop'] = @(Get-MessageHop -Path (Join-Path $PSScriptRoot '../fixtures/headers/hops.eml'))
     # Service health: Graph cannot run here; objects of the documented shapes (Get-ServiceHealth's own Pester file
     # reads them from the local Graph stand-in).

@@ -82,6 +82,9 @@ public sealed class MessageDelayOptions
 
     /// <summary>Distinct recipient domains kept; beyond it they are counted in "(other domains)".</summary>
     public int MaximumDomains { get; set; } = 100_000;
+
+    /// <summary>Message rows only for messages delayed at least this long (undelivered ones are always listed); null lists all.</summary>
+    public TimeSpan? MinimumDelay { get; set; }
 }
 
 /// <summary>
@@ -127,6 +130,9 @@ public static class MessageDelay
         public string Key { get; }
 
         public string? QueueId { get; }
+
+        /// <summary>Its Message-ID header, when a line of it carries one.</summary>
+        public string? MessageId { get; internal set; }
 
         /// <summary>Its receipt (or the delivery minus the MTA's delay when the receipt is not in the log).</summary>
         public DateTimeOffset? Received { get; internal set; }
@@ -213,6 +219,7 @@ public static class MessageDelay
                 }
             }
 
+            m.MessageId ??= ev.MessageId;
             switch (ev.Status)
             {
                 case MailLogStatus.Received:
@@ -395,9 +402,9 @@ public static class MessageDelay
                 }
             }
 
-            if (wantMessages)
+            if (wantMessages && (options.MinimumDelay is not { } least || m.Delay is not { } delay || delay >= least))
             {
-                var one = new Stats(new MessageDelayRow { GroupBy = MessageDelayGroupBy.Message, Key = m.Key.TrimStart('\u0001'), QueueId = m.QueueId });
+                var one = new Stats(new MessageDelayRow { GroupBy = MessageDelayGroupBy.Message, Key = m.MessageId ?? m.QueueId ?? string.Empty, QueueId = m.QueueId });
                 one.Add(start, m.Delivered, m.Deferred);
                 yield return Outcome<MessageDelayRow>.Success(one.Finish());
             }

@@ -78,7 +78,9 @@ public sealed class MessageDelayOptions
     /// Messages followed at once. Postfix and Exim messages end at their removed/Completed line; Exchange messages
     /// only at the end of the logs, so beyond this the oldest is measured early with what is known of it.
     /// </summary>
-    public int MaximumOpenMessages { get; set; } = 1_000_000;
+    public int MaximumOpenMessages { get; set; } = DefaultMaximumOpenMessages;
+
+    public const int DefaultMaximumOpenMessages = 1_000_000;
 
     /// <summary>Distinct recipient domains kept; beyond it they are counted in "(other domains)".</summary>
     public int MaximumDomains { get; set; } = 100_000;

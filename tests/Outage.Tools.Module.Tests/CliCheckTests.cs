@@ -101,7 +101,7 @@ public sealed class CliCheckTests
             Assert.Equal("Warn", rate.GetProperty("status").GetString());
             Assert.StartsWith("0.02 deferrals/min in the last 121 min to 2026-11-30 07:17:00 +00:00 (2)", rate.GetProperty("summary").GetString(), StringComparison.Ordinal);
             Assert.Contains("top reason since 2026-11-30 05:16:01 +00:00: connect to 192.0.2.2[192.0.2.2]:25: Connection refused (2)", rate.GetProperty("summary").GetString(), StringComparison.Ordinal);
-            Assert.Equal(new[] { 1.0, 1.0 }, rate.GetProperty("trend").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
+            Assert.Equal(new[] { 1.0, 1.0, 0.0 }, rate.GetProperty("trend").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
             var delay = results.Single(x => x.GetProperty("check").GetString() == "delivery-delay");
             Assert.Equal("Fail", delay.GetProperty("status").GetString()); // p95 two hours ≥ 60 min
             Assert.Equal(120.03, delay.GetProperty("value").GetDouble());

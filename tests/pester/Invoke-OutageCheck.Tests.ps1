@@ -36,7 +36,7 @@ Describe 'Invoke-OutageCheck' {
         $rate.Area | Should -Be 'Log'
         $rate.Status | Should -Be 'Warn'
         $rate.Summary | Should -Match 'top reason since 2026-11-30 05:16:01 \+00:00: connect to 192\.0\.2\.2\[192\.0\.2\.2\]:25: Connection refused \(2\)'
-        @($rate.Trend).Count | Should -Be 2
+        @($rate.Trend).Value | Should -Be @(1, 1, 0)
         $delay = $results | Where-Object Check -eq 'delivery-delay'
         $delay.Status | Should -Be 'Fail'
         $delay.Value | Should -Be 120.03

@@ -95,6 +95,9 @@ public sealed class LogCheckTests : IDisposable
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 6, 0, 0, TimeSpan.Zero), rate.Since);
         // Trend: deferrals per hour, for the report.
         Assert.Equal(new double[] { 30, 720, 720 }, rate.Trend.Select(p => p.Value));
+        // Hours without a deferral are drawn as 0 up to the logs' last event (08:09:30 here, the last delivery).
+        var late = Evaluate(Story(delayMinutes: 20)).Single(r => r.Check == LogCheckProvider.DeferralRate);
+        Assert.Equal(new double[] { 30, 720, 720, 0 }, late.Trend.Select(p => p.Value));
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 5, 0, 0, TimeSpan.Zero), rate.Trend[0].Time);
     }
 

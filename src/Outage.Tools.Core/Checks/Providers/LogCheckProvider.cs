@@ -181,7 +181,7 @@ public sealed class LogCheckProvider : IOutageCheckProvider
         evidence.AddRange(problems.Select(p => "log: " + p));
         var detail = $"Deferrals (Postfix status=deferred, Exim ==, Exchange DEFER) per minute over the logs' last {Minutes(window)}; Warn at {Rate(rateWarn)}/min, Fail at {Rate(rateFail)}/min." + stale;
         var rateResult = new OutageCheckResult(CheckArea.Log, target, DeferralRate, status, summary, detail, evidence, timestamp, duration, value: Math.Round(rate, 3),
-            unit: "deferrals/min").WithTrend(hours.Values.Select(h => new TrendPoint(h.Start, h.Count)));
+            unit: "deferrals/min").WithTrend(HourlyTrend(hours, first.Value, end));
         if (status != CheckStatus.Pass && SinceOverWarn(hours, rateWarn) is { } since)
         {
             rateResult.WithSince(since);
@@ -238,6 +238,29 @@ public sealed class LogCheckProvider : IOutageCheckProvider
 
         yield return delayResult;
     }
+
+    /// <summary>
+    /// Deferrals per hour from the logs' first hour (at most a week back) to their last, hours without a deferral
+    /// as 0, so the report shows when they began, not only the hours that had some.
+    /// </summary>
+    private static IEnumerable<TrendPoint> HourlyTrend(SortedDictionary<DateTime, Hour> hours, DateTimeOffset first, DateTimeOffset end)
+    {
+        static DateTimeOffset HourOf(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, t.Offset);
+        var last = HourOf(end);
+        var from = HourOf(first);
+        if (last - from > TimeSpan.FromHours(MaximumTrendHours - 1))
+        {
+            from = last.AddHours(-(MaximumTrendHours - 1));
+        }
+
+        for (var h = from; h <= last; h = h.AddHours(1))
+        {
+            yield return new TrendPoint(h, hours.TryGetValue(h.DateTime, out var x) ? x.Count : 0);
+        }
+    }
+
+    /// <summary>Hours of deferrals drawn: one week.</summary>
+    private const int MaximumTrendHours = 168;
 
     /// <summary>Addresses in angle brackets vary per message ("&lt;bob@x&gt;: Recipient address rejected"); they are one reason.</summary>
     private static readonly Regex Address = new(@"<[^<>\s]*@[^<>\s]*>", RegexOptions.CultureInvariant | RegexOptions.Compiled);

@@ -55,6 +55,7 @@
         'Get-MailLogEvent'
         'Measure-MailLog'
         'Get-MessageHeaderReport'
+        'Measure-MessageDelay'
         'Get-MessageHop'
     )
     FunctionsToExport    = @()

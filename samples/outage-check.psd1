@@ -1,6 +1,7 @@
 @{
     # The sample outage, offline and real: every check below really runs.
     # - Queue: a Postfix backlog growing over three postqueue -j snapshots; its relay host refuses connections.
+    # - Log: mx1's Postfix log of the same hours: the deferrals begin when the relay host starts refusing.
     # - Mime: a folder of recent messages among which one is poison and one nonconforming.
     # - Dns and Endpoint: the zone contoso.com is asked from its (sample) name servers on loopback addresses where
     #   nothing answers, a DNS hosting failure really probed; OWA, ActiveSync and Autodiscover resolve their host
@@ -17,6 +18,9 @@
         @{ Name = 'mx1 (postqueue -j snapshots)'; Kind = 'postqueue-json'; Path = 'queue/postqueue-*.jsonl' }
     )
     MessagePaths = @('messages')
+    # The relay host's own story in Postfix's log (written by make-maillog.py from the snapshots): deferrals per
+    # minute with their reason and since when, and how late mail is over the log's last hour.
+    Logs         = @(@{ Name = 'mx1 (mail.log)'; Path = 'maillog/mail.log'; Window = '1h' })
     Thresholds   = @{
         QueueWarn            = 200
         QueueFail            = 2000

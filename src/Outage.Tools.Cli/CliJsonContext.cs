@@ -51,6 +51,7 @@ namespace Outage.Tools.Cli;
 [JsonSerializable(typeof(OutageCheckResult))]
 [JsonSerializable(typeof(MailLogEvent))]
 [JsonSerializable(typeof(MailLogSummaryRow))]
+[JsonSerializable(typeof(MessageDelayRow))]
 [JsonSerializable(typeof(Outage.Tools.Core.Headers.ReceivedHop))]
 [JsonSerializable(typeof(Outage.Tools.Core.Headers.MessageHeaderReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext

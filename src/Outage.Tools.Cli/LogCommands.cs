@@ -5,7 +5,7 @@ using Outage.Tools.Core.Logs;
 
 namespace Outage.Tools.Cli;
 
-/// <summary><c>outage log …</c>: the CLI side of Get-MailLogEvent and Measure-MailLog.</summary>
+/// <summary><c>outage log …</c>: the CLI side of Get-MailLogEvent, Measure-MailLog and Measure-MessageDelay.</summary>
 public static class LogCommands
 {
     public static Command Create(CliIO io)
@@ -13,6 +13,7 @@ public static class LogCommands
         var log = new Command("log", "Mail logs: Postfix, Exim and Exchange message tracking logs as events and summaries.");
         log.Subcommands.Add(Events(io));
         log.Subcommands.Add(Summary(io));
+        log.Subcommands.Add(Delay(io));
         return log;
     }
 
@@ -152,5 +153,59 @@ public static class LogCommands
         new("MaxDelay", 8, r => r.MaximumDelay?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)),
         new("Count", 6, r => r.Count),
         new("Key", 0, r => r.Status is null ? r.Key : $"{r.Status}: {r.Key}"),
+    };
+
+    private static Command Delay(CliIO io)
+    {
+        var filters = new Filters();
+        var by = new Option<MessageDelayGroupBy[]>("--by") { Description = "Rows: total (default), hour, recipientdomain, message; repeatable." };
+        var minimum = new Option<string?>("--minimum-delay") { Description = "Message rows only for messages delayed at least this long (10m, 1h, 00:15:00); undelivered ones always." };
+        var format = CliIO.FormatOption();
+        var command = new Command("delay", "End-to-end delay per message (receipt to last delivery) with percentiles per hour and destination (like Measure-MessageDelay).")
+        {
+            by, minimum, format,
+        };
+        filters.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var options = new MessageDelayOptions();
+            foreach (var g in parse.GetValue(by) ?? Array.Empty<MessageDelayGroupBy>())
+            {
+                options.GroupBy.Add(g);
+            }
+
+            var request = filters.Request(parse);
+            return io.Write(() =>
+            {
+                if (parse.GetValue(minimum) is { } least)
+                {
+                    options.MinimumDelay = Outage.Tools.Core.Operations.Duration.Parse(least, "--minimum-delay", TimeSpan.Zero, TimeSpan.FromDays(3650),
+                        Outage.Tools.Core.ErrorIds.InvalidArgument);
+                }
+
+                return MessageDelay.Run(MailLog.Read(request), options);
+            }, parse.GetValue(format), DelayTable);
+        });
+        return command;
+    }
+
+    /// <summary>A delay as people read it: 45.2s, 7m12s, 2h00m.</summary>
+    internal static string? Short(TimeSpan? t) => t is not { } v ? null
+        : v.TotalHours >= 1 ? string.Format(CultureInfo.InvariantCulture, "{0}h{1:00}m", (long)Math.Floor(v.TotalHours), v.Minutes)
+        : v.TotalMinutes >= 1 ? string.Format(CultureInfo.InvariantCulture, "{0}m{1:00}s", v.Minutes, v.Seconds)
+        : v.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
+
+    private static readonly TableColumn<MessageDelayRow>[] DelayTable =
+    {
+        new("GroupBy", 15, r => r.GroupBy),
+        new("Delivered", 9, r => r.Delivered),
+        new("Undelivered", 11, r => r.Undelivered),
+        new("Deferred", 8, r => r.Deferred),
+        new("P50", 8, r => Short(r.P50)),
+        new("P90", 8, r => Short(r.P90)),
+        new("P95", 8, r => Short(r.P95)),
+        new("P99", 8, r => Short(r.P99)),
+        new("Maximum", 8, r => Short(r.Maximum)),
+        new("Key", 0, r => r.Key),
     };
 }

@@ -28,6 +28,15 @@ public sealed class CliCheckTests
         Assert.Contains("05-newsletter-bad-boundary.eml: ", evidence, StringComparison.Ordinal);
         Assert.Contains("boundary-not-found", evidence, StringComparison.Ordinal);
         Assert.DoesNotContain("01-order-confirmation", evidence, StringComparison.Ordinal);
+        // mx1's Postfix log (samples/maillog, written by samples/make-maillog.py from the snapshots): the relay refuses from 23:27:56.
+        Assert.Equal("Warn", Status("deferral-rate"));   // 471 deferrals in the last hour: 7.85/min
+        var rate = results.Single(x => x.GetProperty("check").GetString() == "deferral-rate");
+        Assert.Equal(7.85, rate.GetProperty("value").GetDouble());
+        Assert.Contains("top reason since 2026-11-20 23:28:05 +00:00: delivery temporarily suspended: connect to 127.0.0.1[127.0.0.1]:2599: Connection refused",
+            rate.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Warn", Status("delivery-delay"));  // p95 28 minutes: the 201 waiting messages at their age
+        Assert.Contains("Next hop 127.0.0.1[127.0.0.1]:2599 refuses connections; the queue mx1 (postqueue -j snapshots) grows +6.7/min (201 messages). The mail log mx1 (mail.log) shows 7.85 deferrals/min for it since 2026-11-20 23:27 UTC.",
+            r.Stderr + r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,6 +75,44 @@ public sealed class CliCheckTests
             var again = CliProcess.Run("report", "--input", history, "--format", "html", "--out", Path.Combine(dir, "out.html"));
             Assert.Equal(2, again.ExitCode);
             Assert.Contains("error[ReportFileExists]", again.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Check_with_a_Logs_entry_rates_deferrals_and_delivery_delay_and_the_report_draws_them()
+    {
+        var dir = Directory.CreateTempSubdirectory("outage-cli-logs-").FullName;
+        try
+        {
+            var config = Path.Combine(dir, "outage.psd1");
+            var log = Repo.PathOf("tests", "fixtures", "logs", "postfix-maillog.log");
+            File.WriteAllText(config, $"@{{ Logs = @(@{{ Name = 'mx'; Path = '{log}'; Year = 2026; UtcOffset = '+00:00'; Window = '3h'; DeferralRateWarnPerMinute = 0.01 }}) }}");
+            var html = Path.Combine(dir, "report.html");
+            var r = CliProcess.Run("check", "--config", config, "--format", "json", "--report", html);
+            Assert.Equal(1, r.ExitCode); // delivery-delay fails
+            var results = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            var rate = results.Single(x => x.GetProperty("check").GetString() == "deferral-rate");
+            Assert.Equal("Log", rate.GetProperty("area").GetString());
+            // 2 deferrals over the 121 minutes the log covers (shorter than the window): 0.017/min, over this entry's Warn of 0.01.
+            Assert.Equal("Warn", rate.GetProperty("status").GetString());
+            Assert.StartsWith("0.02 deferrals/min in the last 121 min to 2026-11-30 07:17:00 +00:00 (2)", rate.GetProperty("summary").GetString(), StringComparison.Ordinal);
+            Assert.Contains("top reason since 2026-11-30 05:16:01 +00:00: connect to 192.0.2.2[192.0.2.2]:25: Connection refused (2)", rate.GetProperty("summary").GetString(), StringComparison.Ordinal);
+            Assert.Equal(new[] { 1.0, 1.0, 0.0 }, rate.GetProperty("trend").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
+            var delay = results.Single(x => x.GetProperty("check").GetString() == "delivery-delay");
+            Assert.Equal("Fail", delay.GetProperty("status").GetString()); // p95 two hours ≥ 60 min
+            Assert.Equal(120.03, delay.GetProperty("value").GetDouble());
+            var report = File.ReadAllText(html);
+            Assert.Contains("<h2>Deferrals per hour</h2>", report, StringComparison.Ordinal);
+            Assert.Contains(" mx 2026-11-30 05:00: 1 deferrals</title>", report, StringComparison.Ordinal);
+
+            File.WriteAllText(config, $"@{{ Logs = @(@{{ Path = '{log}'; Windw = '1h' }}) }}");
+            var bad = CliProcess.Run("check", "--config", config);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("unknown key 'Windw' in an entry of Logs", bad.Stderr, StringComparison.Ordinal);
         }
         finally
         {

@@ -64,4 +64,28 @@ public sealed class CliLogTests
         Assert.Contains("outage: warning:", bad.Stderr, StringComparison.Ordinal);
         Assert.Contains("line 5: X-Microsoft-Antispam BCL '12' is not a number from 0 to 9", bad.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Delay_gives_percentiles_per_destination_and_slow_messages_as_json()
+    {
+        var r = CliProcess.Run("log", "delay", "--by", "RecipientDomain", Fixture("postfix-maillog.log"));
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^GroupBy\s+Delivered\s+Undelivered\s+Deferred\s+P50\s+P90\s+P95\s+P99\s+Maximum\s+Key$", lines[0]);
+        // The slowest destination first: fabrikam.test, delivered two hours after receipt.
+        Assert.Matches(@"^RecipientDomain\s+1\s+0\s+1\s+2h00m\s+2h00m\s+2h00m\s+2h00m\s+2h00m\s+fabrikam\.test$", lines[2]);
+        Assert.All(lines, l => Assert.True(l.Length <= 120, l));
+
+        var slow = CliProcess.Run("log", "delay", "--format", "json", "--by", "message", "--minimum-delay", "1h", Fixture("MSGTRK2026113005-1.LOG"), Fixture("postfix-maillog.log"));
+        Assert.Equal(0, slow.ExitCode);
+        var rows = slow.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var doc = JsonDocument.Parse(Assert.Single(rows)); // the 30-minute Exchange message is below the minimum
+        Assert.Equal("<m1@example.test>", doc.RootElement.GetProperty("key").GetString());
+        Assert.Equal("4B1A2C3D4E", doc.RootElement.GetProperty("queueId").GetString());
+        Assert.Equal("02:00:02", doc.RootElement.GetProperty("maximum").GetString());
+
+        var bad = CliProcess.Run("log", "delay", "--minimum-delay", "soon", Fixture("postfix-maillog.log"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--minimum-delay", bad.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -27,6 +27,34 @@ Describe 'Invoke-OutageCheck' {
         ($causes | Format-Table | Out-String -Width 120) | Should -Match 'ProbableCause'
     }
 
+    It 'rates deferrals and delivery delay from a Logs entry and the report draws deferrals per hour' {
+        $log = Join-Path $PSScriptRoot '../fixtures/logs/postfix-maillog.log'
+        $config = Join-Path $TestDrive 'logs.psd1'
+        Set-Content -LiteralPath $config -Value ("@{ Logs = @(@{ Name = 'mx'; Path = '" + $log + "'; Year = 2026; UtcOffset = '+00:00'; Window = '3h'; DeferralRateWarnPerMinute = 0.01 }) }")
+        $results = @(Invoke-OutageCheck -ConfigurationPath $config | Where-Object { $_ -is [Outage.Tools.Core.Checks.OutageCheckResult] })
+        $rate = $results | Where-Object Check -eq 'deferral-rate'
+        $rate.Area | Should -Be 'Log'
+        $rate.Status | Should -Be 'Warn'
+        $rate.Summary | Should -Match 'top reason since 2026-11-30 05:16:01 \+00:00: connect to 192\.0\.2\.2\[192\.0\.2\.2\]:25: Connection refused \(2\)'
+        @($rate.Trend).Value | Should -Be @(1, 1, 0)
+        $delay = $results | Where-Object Check -eq 'delivery-delay'
+        $delay.Status | Should -Be 'Fail'
+        $delay.Value | Should -Be 120.03
+        $delay.Evidence | Should -Contain 'destination: fabrikam.test p95 2h00m (1 messages)'
+        $html = Join-Path $TestDrive 'logs.html'
+        $results | Export-OutageReport -Path $html
+        $text = Get-Content -LiteralPath $html -Raw
+        $text | Should -Match '<h2>Deferrals per hour</h2>'
+        $text | Should -Match 'id="tile-log"'
+        ($results | Format-Table | Out-String -Width 120) | Should -Match 'deferral-rate'
+    }
+
+    It 'names an unknown key of a Logs entry' {
+        $config = Join-Path $TestDrive 'bad-logs.psd1'
+        Set-Content -LiteralPath $config -Value "@{ Logs = @(@{ Path = 'mail.log'; Windw = '1h' }) }"
+        { Invoke-OutageCheck -ConfigurationPath $config } | Should -Throw -ExpectedMessage "*unknown key 'Windw' in an entry of Logs*"
+    }
+
     It 'records history and says since when a status holds' {
         $history = Join-Path $TestDrive 'history.jsonl'
         $first = Invoke-OutageCheck -ConfigurationPath (Join-Path $samples 'outage-check.psd1') -HistoryPath $history

@@ -292,6 +292,7 @@ Describe 'Diagnostics' {
             'Get-MailLogEvent'          = { Get-MailLogEvent -Path $log -Year 2026 -Verbose 4>&1 }
             'Measure-MailLog'           = { Measure-MailLog -Path $log -Year 2026 -Verbose 4>&1 }
             'Get-MessageHeaderReport'   = { Get-MessageHeaderReport -Path $eml -Verbose 4>&1 }
+            'Measure-MessageDelay'      = { Measure-MessageDelay -Path $log -Year 2026 -Verbose 4>&1 }
             'Get-MessageHop'            = { Get-MessageHop -Path $eml -Verbose 4>&1 }
             # A closed loopback port as the identity platform: the command says what it asked of whom, then fails.
             'Get-ServiceHealth'         = { Get-ServiceHealth -TenantId contoso.example -ClientId 00000000-0000-0000-0000-000000000001 -ClientSecret $secret -Authority "https://127.0.0.1:$closed" -Timeout 2 -Verbose 4>&1 }

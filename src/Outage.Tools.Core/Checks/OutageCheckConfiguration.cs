@@ -41,6 +41,9 @@ public sealed class OutageCheckConfiguration
     public List<string> SmtpHosts { get; } = new();
     public List<QueueSourceSpec> Queues { get; } = new();
     public List<string> MessagePaths { get; } = new();
+
+    /// <summary>Mail logs for the deferral-rate and delivery-delay checks.</summary>
+    public List<LogSourceSpec> Logs { get; } = new();
     public OutageThresholds Thresholds { get; } = new();
 
     /// <summary>JSON Lines file that every run appends to (null: no history).</summary>
@@ -55,7 +58,7 @@ public sealed class OutageCheckConfiguration
     public static readonly string[] Keys =
     {
         "Domains", "DnsServers", "OwaUris", "ActiveSyncUris", "EwsUris", "AutodiscoverAddresses", "SmtpHosts", "Queues",
-        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate", "Microsoft365",
+        "MessagePaths", "Thresholds", "HistoryPath", "TrustedRootCertificate", "Microsoft365", "Logs",
     };
 
     /// <summary>Reads a configuration file (.psd1 or .json).</summary>
@@ -138,6 +141,15 @@ public sealed class OutageCheckConfiguration
                 : throw new FormatException("Microsoft365 must be a table such as @{ ManagedIdentity = $true; Services = 'Exchange Online' }");
         }
 
+        foreach (var item in Items(Get(table, "Logs")))
+        {
+            var log = item is IDictionary<string, object?> l
+                ? LogSourceSpec.FromTable(l, p => Anchor(p, baseDirectory))
+                : throw new FormatException("each entry of Logs must be a table such as @{ Path = '/var/log/mail.log'; Window = '1h' }");
+            log.Limits(config.Thresholds); // Warn beyond Fail, with the entry's own or the configuration's thresholds
+            config.Logs.Add(log);
+        }
+
         foreach (var item in Items(Get(table, "Queues")))
         {
             if (item is not IDictionary<string, object?> q)
@@ -168,7 +180,7 @@ public sealed class OutageCheckConfiguration
 
     /// <summary>True when there is nothing to check.</summary>
     public bool IsEmpty => Domains.Count + OwaUris.Count + ActiveSyncUris.Count + EwsUris.Count + AutodiscoverAddresses.Count +
-        SmtpHosts.Count + Queues.Count + MessagePaths.Count == 0 && Microsoft365 is null;
+        SmtpHosts.Count + Queues.Count + MessagePaths.Count + Logs.Count == 0 && Microsoft365 is null;
 
     /// <summary>The keys of an entry of Queues.</summary>
     public static readonly string[] QueueKeys = { "Kind", "Path", "ConfigDirectory", "Name" };

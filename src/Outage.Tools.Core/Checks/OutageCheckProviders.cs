@@ -13,5 +13,6 @@ public static class OutageCheckProviders
         new DnsCheckProvider(),
         new EndpointCheckProvider(),
         new ServiceHealthCheckProvider(),
+        new LogCheckProvider(),
     };
 }

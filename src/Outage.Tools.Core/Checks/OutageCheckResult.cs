@@ -23,6 +23,9 @@ public enum CheckArea
 
     /// <summary>The provider's own view: Microsoft 365 service health (Graph).</summary>
     ServiceHealth,
+
+    /// <summary>What the MTA's own log says of the last window: deferral rate and delivery delay.</summary>
+    Log,
 }
 
 /// <summary>

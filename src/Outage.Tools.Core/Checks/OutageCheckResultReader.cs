@@ -31,7 +31,7 @@ public static class OutageCheckResultReader
 
         if (!TryEnum<CheckArea>(get("Area"), out var area))
         {
-            problem = Missing(get("Area"), "area", "one of Queue, Mime, Dns, Endpoint");
+            problem = Missing(get("Area"), "area", "one of Queue, Mime, Dns, Endpoint, ServiceHealth, Log");
             return null;
         }
 

@@ -43,6 +43,18 @@ public sealed class OutageThresholds
     /// <summary>HTTP/SMTP response time (total), in milliseconds, that is Warn.</summary>
     public double EndpointResponseWarnMilliseconds { get; set; } = 3000;
 
+    /// <summary>Deferrals per minute in a mail log's last window (Logs entries) at which deferral-rate is Warn.</summary>
+    public double DeferralRateWarnPerMinute { get; set; } = 1;
+
+    /// <summary>Deferrals per minute at which deferral-rate is Fail.</summary>
+    public double DeferralRateFailPerMinute { get; set; } = 10;
+
+    /// <summary>95th-percentile delivery delay, in minutes, over a mail log's last window at which delivery-delay is Warn.</summary>
+    public double DeliveryDelayWarnMinutes { get; set; } = 10;
+
+    /// <summary>95th-percentile delivery delay, in minutes, at which delivery-delay is Fail.</summary>
+    public double DeliveryDelayFailMinutes { get; set; } = 60;
+
     /// <summary>Time limit of one check, in seconds; a check that runs longer becomes an Error result.</summary>
     public double CheckTimeoutSeconds { get; set; } = 60;
 
@@ -113,9 +125,10 @@ public sealed class OutageThresholds
             throw new FormatException($"Threshold 'CheckTimeoutSeconds' must be above 0 and at most {MaxCheckTimeoutSeconds} (one day), not {CheckTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        if (QueueWarn > QueueFail || CertificateFailDays > CertificateWarnDays || OldestMessageWarnMinutes > OldestMessageFailMinutes)
+        if (QueueWarn > QueueFail || CertificateFailDays > CertificateWarnDays || OldestMessageWarnMinutes > OldestMessageFailMinutes
+            || DeferralRateWarnPerMinute > DeferralRateFailPerMinute || DeliveryDelayWarnMinutes > DeliveryDelayFailMinutes)
         {
-            throw new FormatException("A Warn threshold is beyond its Fail threshold (QueueWarn ≤ QueueFail, CertificateFailDays ≤ CertificateWarnDays, OldestMessageWarnMinutes ≤ OldestMessageFailMinutes).");
+            throw new FormatException("A Warn threshold is beyond its Fail threshold (QueueWarn ≤ QueueFail, CertificateFailDays ≤ CertificateWarnDays, OldestMessageWarnMinutes ≤ OldestMessageFailMinutes, DeferralRateWarnPerMinute ≤ DeferralRateFailPerMinute, DeliveryDelayWarnMinutes ≤ DeliveryDelayFailMinutes).");
         }
     }
 

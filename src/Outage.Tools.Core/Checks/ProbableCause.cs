@@ -180,8 +180,18 @@ public static class ProbableCauseRules
             }
 
             var hop = NextHop(size) ?? m.Groups["hop"].Value;
-            yield return new ProbableCause("next-hop-refuses", CheckArea.Queue, new[] { size.Status, growth.Status }.Max(),
-                $"Next hop {hop} refuses connections; the queue {size.Target} grows {Rate(growth)} ({size.Value:N0} messages).", new[] { size, growth });
+            // The same host refusing in the MTA's own log (a Logs entry of the same computer) says since when.
+            var log = results.Where(r => r.Area == CheckArea.Log && r.Check == "deferral-rate" && r.Status >= CheckStatus.Warn && r.ComputerName == size.ComputerName)
+                .FirstOrDefault(r => r.Evidence.FirstOrDefault(e => e.StartsWith("reason: ", StringComparison.Ordinal)) is { } top
+                                     && Refused.Match(top) is { Success: true } lm && lm.Groups["hop"].Value == m.Groups["hop"].Value);
+            var statement = $"Next hop {hop} refuses connections; the queue {size.Target} grows {Rate(growth)} ({size.Value:N0} messages).";
+            if (log is not null)
+            {
+                statement += $" The mail log {log.Target} shows {(log.Value ?? 0).ToString("0.##", CultureInfo.InvariantCulture)} deferrals/min for it since {log.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.";
+            }
+
+            yield return new ProbableCause("next-hop-refuses", CheckArea.Queue, new[] { size.Status, growth.Status }.Max(), statement,
+                log is null ? new[] { size, growth } : new[] { size, growth, log });
         }
     }
 

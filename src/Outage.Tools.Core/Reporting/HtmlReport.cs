@@ -106,7 +106,11 @@ public static class HtmlReport
         }
 
         sb.Append("</section>\n");
+        // The backlog and the deferrals per hour side by side: the queue grows while the log says why.
+        sb.Append("<div class=\"charts\">\n");
         Timeline(sb, report);
+        Deferrals(sb, report);
+        sb.Append("</div>\n");
         Timings(sb, report);
         Poison(sb, report);
 
@@ -189,6 +193,62 @@ public static class HtmlReport
         sb.Append("</ul></section>\n");
     }
 
+    /// <summary>Bars of deferrals per hour from each deferral-rate result's trend (Logs entries), one colour per log.</summary>
+    private static void Deferrals(StringBuilder sb, OutageReport report)
+    {
+        sb.Append("<section><h2>Deferrals per hour</h2>");
+        var series = report.Deferrals;
+        if (series.Count == 0)
+        {
+            sb.Append("<p>No mail log checked (add a Logs entry to the configuration).</p></section>\n");
+            return;
+        }
+
+        const int W = 720, H = 200, L = 50, B = 30;
+        var hours = series.SelectMany(s => s.Value).Select(p => p.Time).Distinct().OrderBy(t => t).ToList();
+        var t0 = hours[0];
+        var slots = Math.Max(1, (int)Math.Round((hours[hours.Count - 1] - t0).TotalHours) + 1);
+        var max = Math.Max(1, series.SelectMany(s => s.Value).Max(p => p.Count));
+        var slot = (W - L - 10) / (double)slots;
+        var bar = Math.Max(1, slot * 0.8 / series.Count);
+        string[] colours = { "#b45309", "#7c3aed", "#0891b2", "#db2777", "#059669", "#2563eb" };
+        sb.Append("<svg class=\"timeline\" role=\"img\" aria-label=\"Deferrals per hour\" viewBox=\"0 0 ").Append(W).Append(' ').Append(H)
+            .Append("\" width=\"").Append(W).Append("\" height=\"").Append(H).Append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+        sb.Append("<line x1=\"").Append(L).Append("\" y1=\"").Append(H - B).Append("\" x2=\"").Append(W - 10).Append("\" y2=\"").Append(H - B).Append("\" stroke=\"#888\"/>");
+        sb.Append("<line x1=\"").Append(L).Append("\" y1=\"10\" x2=\"").Append(L).Append("\" y2=\"").Append(H - B).Append("\" stroke=\"#888\"/>");
+        sb.Append("<text x=\"").Append(L - 5).Append("\" y=\"16\" text-anchor=\"end\" font-size=\"11\">").Append(N(max)).Append("</text>");
+        sb.Append("<text x=\"").Append(L - 5).Append("\" y=\"").Append(H - B).Append("\" text-anchor=\"end\" font-size=\"11\">0</text>");
+        sb.Append("<text x=\"").Append(L).Append("\" y=\"").Append(H - 8).Append("\" font-size=\"11\">").Append(E(ReportText.Time(t0))).Append("</text>");
+        sb.Append("<text x=\"").Append(W - 10).Append("\" y=\"").Append(H - 8).Append("\" text-anchor=\"end\" font-size=\"11\">")
+            .Append(E(ReportText.Time(hours[hours.Count - 1]))).Append("</text>");
+        var i = 0;
+        foreach (var s in series)
+        {
+            var colour = colours[i % colours.Length];
+            foreach (var p in s.Value)
+            {
+                var x = L + Math.Round((p.Time - t0).TotalHours) * slot + slot * 0.1 + i * bar;
+                var h = p.Count / max * (H - B - 10);
+                sb.Append("<rect x=\"").Append(N(x)).Append("\" y=\"").Append(N(H - B - h)).Append("\" width=\"").Append(N(bar)).Append("\" height=\"").Append(N(h))
+                    .Append("\" fill=\"").Append(colour).Append("\"><title>").Append(E(s.Key)).Append(' ')
+                    .Append(E(p.Time.ToString("yyyy-MM-dd HH:00", CultureInfo.InvariantCulture))).Append(": ").Append(N(p.Count)).Append(" deferrals</title></rect>");
+            }
+
+            i++;
+        }
+
+        sb.Append("</svg><ul class=\"legend\">");
+        i = 0;
+        foreach (var s in series)
+        {
+            var last = s.Value.Last();
+            sb.Append("<li><span class=\"swatch\" style=\"background:").Append(colours[i++ % colours.Length]).Append("\"></span>").Append(E(s.Key))
+                .Append(": ").Append(N(last.Count)).Append(" deferrals in the hour from ").Append(E(ReportText.Time(last.Time))).Append("</li>");
+        }
+
+        sb.Append("</ul></section>\n");
+    }
+
     private static void Timings(StringBuilder sb, OutageReport report)
     {
         var timed = report.Latest.Where(r => (r.Area == CheckArea.Dns || r.Area == CheckArea.Endpoint) && r.Duration > TimeSpan.Zero)
@@ -256,6 +316,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1p
 .bars td.bar{width:50%}.bars td.bar span{display:block;height:12px;border-radius:3px}
 .legend{list-style:none;padding:0}.swatch{display:inline-block;width:10px;height:10px;margin-right:6px}
 .timeline{background:#fff;border:1px solid #e5e7eb;max-width:100%;height:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
 .results td:nth-child(-n+3),.results th{white-space:nowrap}
 code{font-size:.8rem;overflow-wrap:anywhere}details summary{cursor:pointer}footer{color:#777;margin:24px 0;font-size:.8rem}
 ";

@@ -30,7 +30,14 @@ public sealed class OutageReport
                 .GroupBy(p => p.Item1).Select(x => (x.Key, x.Last().Item2)).OrderBy(p => p.Key).ToList()))
             .Where(s => s.Points.Count > 0)
             .ToDictionary(s => s.Key, s => s.Points, StringComparer.Ordinal);
+        // Deferrals per hour: the trend of each log's latest deferral-rate result (it already holds every hour of the log).
+        Deferrals = Latest.Where(r => r.Area == CheckArea.Log && r.Check == "deferral-rate" && r.Trend.Count > 0)
+            .ToDictionary(r => r.ComputerName + " " + r.Target, r => (IReadOnlyList<(DateTimeOffset Time, double Count)>)r.Trend.Select(p => (p.Time, p.Value)).ToList(),
+                StringComparer.Ordinal);
     }
+
+    /// <summary>Deferrals per hour from mail logs: key "host log" → hourly counts in time order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double Count)>> Deferrals { get; }
 
     /// <summary>The probable causes of the latest results, most severe first (<see cref="ProbableCauseRules"/>).</summary>
     public IReadOnlyList<ProbableCause> Causes => _causes ??= ProbableCauseRules.Derive(Latest);
@@ -46,7 +53,7 @@ public sealed class OutageReport
     /// <summary>Queue backlog series: key "host queue" → points in time order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double Count)>> Backlog { get; }
 
-    public static readonly CheckArea[] Areas = { CheckArea.Queue, CheckArea.Mime, CheckArea.Dns, CheckArea.Endpoint, CheckArea.ServiceHealth };
+    public static readonly CheckArea[] Areas = { CheckArea.Queue, CheckArea.Mime, CheckArea.Dns, CheckArea.Endpoint, CheckArea.ServiceHealth, CheckArea.Log };
 
     /// <summary>Worst status of an area, or null when nothing of it was checked.</summary>
     public CheckStatus? AreaStatus(CheckArea area)

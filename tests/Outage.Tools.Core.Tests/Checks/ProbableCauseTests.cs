@@ -70,6 +70,23 @@ public sealed class ProbableCauseTests
     }
 
     [Fact]
+    public void The_mail_log_refusing_the_same_host_says_since_when_and_another_host_in_it_is_not_taken()
+    {
+        var since = new DateTimeOffset(2026, 11, 30, 5, 12, 0, TimeSpan.Zero);
+        OutageCheckResult Log(string reason) => R(CheckArea.Log, "mx1", "deferral-rate", CheckStatus.Fail, "deferrals", null,
+            new[] { "window: …", $"reason: 700 × {reason} (in the window from …)" }, 12.5).WithSince(since);
+        var results = Backlog(16, "connect to 10.0.0.5[10.0.0.5]:25: Connection refused", 0);
+        results.Add(Log("delivery temporarily suspended: connect to 10.0.0.5[10.0.0.5]:25: Connection refused"));
+        var cause = Assert.Single(ProbableCauseRules.Derive(results));
+        Assert.Equal("Next hop [10.0.0.5]:25 refuses connections; the queue postfix:/etc/postfix grows +16/min (265 messages). The mail log mx1 shows 12.5 deferrals/min for it since 2026-11-30 05:12 UTC.", cause.Statement);
+        Assert.Contains("Log mx1 deferral-rate: Fail", cause.RestsOn);
+
+        results = Backlog(16, "connect to 10.0.0.5[10.0.0.5]:25: Connection refused", 0);
+        results.Add(Log("connect to 10.0.0.9[10.0.0.9]:25: Connection refused"));
+        Assert.Equal(2, Assert.Single(ProbableCauseRules.Derive(results)).RestsOn.Count);
+    }
+
+    [Fact]
     public void A_growing_queue_holding_poison_blames_the_malformed_messages_and_a_stable_one_blames_nothing()
     {
         var cause = Assert.Single(ProbableCauseRules.Derive(Backlog(16, "conversation with x timed out", 12)));

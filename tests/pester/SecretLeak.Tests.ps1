@@ -78,7 +78,7 @@ Describe 'A run with -Credential against a server that reflects it' {
         Assert-NoSecret 'Export-Clixml' (Get-Content -Raw -LiteralPath $clixml)
 
         # Reports and history: the results as check results (Area added), then a history the report reads back.
-        $checks = $results | Select-Object @{ n = 'Area'; e = { 'Endpoint' } }, Check, Target, Status, Summary, Detail, @{ n = 'ComputerName'; e = { 'probe-host' } }
+        $checks = $results | Select-Object -Property @(@{ n = 'Area'; e = { 'Endpoint' } }, 'Check', 'Target', 'Status', 'Summary', 'Detail', @{ n = 'ComputerName'; e = { 'probe-host' } })
         $history = Join-Path $TestDrive "$Name-history.jsonl"
         $checks | ForEach-Object { ([ordered]@{ area = 'Endpoint'; target = $_.Target; check = $_.Check; status = "$($_.Status)"; summary = $_.Summary
             detail = $_.Detail; timestamp = '2026-11-30T08:00:00Z'; duration = 1 } | ConvertTo-Json -Compress) } | Set-Content -LiteralPath $history

@@ -10,6 +10,12 @@ namespace Outage.Tools.Cli;
 /// <summary><c>outage probe owa|activesync|autodiscover|ews|smtp TARGET...</c>: the CLI side of the Test-*Endpoint cmdlets. Exit code 1 when a probe fails.</summary>
 public static class ProbeCommands
 {
+    /// <summary>
+    /// The password of --user (owa, activesync, ews, autodiscover) is read only from this environment variable, never
+    /// from the command line (where ps, shell history and audit logs would show it), like OUTAGE_CLIENT_SECRET for Graph.
+    /// </summary>
+    public const string PasswordVariable = "OUTAGE_PROBE_PASSWORD";
+
     public static Command Create(CliIO io)
     {
         var probe = new Command("probe", "Endpoint diagnostics: OWA, ActiveSync, Autodiscover, EWS and SMTP, with phase timings and TLS facts.");
@@ -39,8 +45,21 @@ public static class ProbeCommands
 
         public Option<OutputFormat> Format { get; } = CliIO.FormatOption();
 
+        /// <summary>Only the HTTP probes sign in; smtp has no --user.</summary>
+        public bool WithCredential { get; set; } = true;
+
+        public Option<string?> User { get; } = new("--user")
+        {
+            Description = $"Sign in as this user (Basic, sent only over TLS to the target's host); the password is read from the environment variable {PasswordVariable}, never from the command line.",
+        };
+
         public void AddTo(Command command)
         {
+            if (WithCredential)
+            {
+                command.Options.Add(User);
+            }
+
             command.Arguments.Add(Targets);
             command.Options.Add(Timeout);
             command.Options.Add(TrustedRoot);
@@ -61,6 +80,19 @@ public static class ProbeCommands
             catch (OutageException ex)
             {
                 return ex.Error;
+            }
+
+            if (WithCredential && parse.GetValue(User) is { Length: > 0 } user)
+            {
+                var password = Environment.GetEnvironmentVariable(PasswordVariable);
+                if (string.IsNullOrEmpty(password))
+                {
+                    return new ItemError(Core.ErrorIds.InvalidArgument, OutageErrorCategory.InvalidArgument,
+                        $"--user {user} needs its password in the environment variable {PasswordVariable}, which is not set.", "--user",
+                        $"Set {PasswordVariable} (for example: read -rs {PasswordVariable}; export {PasswordVariable}); a password is never taken from the command line.");
+                }
+
+                options.Credential = new System.Net.NetworkCredential(user, password);
             }
 
             options.SkipCertificateCheck = parse.GetValue(SkipCertificateCheck);
@@ -135,7 +167,7 @@ public static class ProbeCommands
 
     private static Command Smtp(CliIO io)
     {
-        var common = new Common { Targets = new Argument<string[]>("target") { Description = "host, host:port or [IPv6]:port.", Arity = ArgumentArity.OneOrMore } };
+        var common = new Common { WithCredential = false, Targets = new Argument<string[]>("target") { Description = "host, host:port or [IPv6]:port.", Arity = ArgumentArity.OneOrMore } };
         var tls = new Option<SmtpTlsMode>("--tls") { Description = "StartTls (default), Implicit or None.", DefaultValueFactory = _ => SmtpTlsMode.StartTls };
         var port = new Option<int?>("--port") { Description = "Port when a target has none (25, or 465 with --tls Implicit)." };
         var helo = new Option<string?>("--helo") { Description = "Name to greet with in EHLO." };

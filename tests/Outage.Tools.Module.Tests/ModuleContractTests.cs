@@ -204,10 +204,58 @@ public sealed class ModuleContractTests
             Assert.True(headers == 0 || headers == items, $"{view.Element("Name")!.Value}: {headers} headers but {items} column items");
             foreach (var property in view.Descendants("PropertyName").Select(p => p.Value.Trim()))
             {
-                Assert.True(properties.Contains(property), $"{view.Element("Name")!.Value}: {typeName} has no property {property}");
+                Assert.True(properties.Contains(property) || ExtendedMembers().Contains(property), $"{view.Element("Name")!.Value}: {typeName} has no property {property}");
             }
         }
     }
+
+    [Fact]
+    public void Format_views_show_text_through_TerminalText_Escape()
+    {
+        // Subjects, file names, queue ids, DNS TXT, banners: a text property shown by PropertyName reaches the
+        // console with its ESC/BEL/CR raw (title change, screen clear). Views show text as
+        // [Outage.Tools.Core.Operations.TerminalText]::Escape($_.Name) instead (issue 14), and name real properties.
+        var format = XDocument.Load(Repo.PathOf("module", "Outage.Tools.format.ps1xml"));
+        var types = typeof(Core.ErrorIds).Assembly.GetExportedTypes().ToDictionary(t => t.FullName!);
+        var escaped = new System.Text.RegularExpressions.Regex(@"TerminalText\]::Escape\(\$_\.(\w+)\)");
+        var problems = new List<string>();
+        foreach (var view in format.Descendants("View"))
+        {
+            var typeName = view.Element("ViewSelectedBy")!.Elements("TypeName").First().Value.Trim();
+            if (!types.TryGetValue(typeName, out var type))
+            {
+                continue;
+            }
+
+            var name = view.Element("Name")!.Value;
+            foreach (var property in view.Descendants("PropertyName").Select(p => p.Value.Trim()))
+            {
+                var info = type.GetProperty(property);
+                if (info is not null && (info.PropertyType == typeof(string) || typeof(IEnumerable<string>).IsAssignableFrom(info.PropertyType)))
+                {
+                    problems.Add($"{name}: {property} is text shown raw (use a ScriptBlock with TerminalText]::Escape($_.{property}))");
+                }
+            }
+
+            foreach (var script in view.Descendants("ScriptBlock").Select(s => s.Value))
+            {
+                foreach (System.Text.RegularExpressions.Match m in escaped.Matches(script))
+                {
+                    var property = m.Groups[1].Value;
+                    if (type.GetProperty(property) is null && !ExtendedMembers().Contains(property))
+                    {
+                        problems.Add($"{name}: {typeName} has no property {property}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    private static HashSet<string> ExtendedMembers() =>
+        XDocument.Load(Repo.PathOf("module", "Outage.Tools.types.ps1xml")).Descendants("ScriptProperty")
+            .Select(p => p.Element("Name")!.Value.Trim()).ToHashSet(StringComparer.Ordinal);
 
     [Fact]
     public void Every_cmdlet_has_complete_MAML_help()

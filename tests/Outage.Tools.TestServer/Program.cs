@@ -12,6 +12,7 @@ using Outage.Tools.Core.Tests.ServiceHealth;
 
 // Usage: Outage.Tools.TestServer CA_PEM_PATH   (OWA, ActiveSync OPTIONS and Autodiscover POST of an Exchange front end)
 //        Outage.Tools.TestServer CA_PEM_PATH graph PFX_PATH   (Microsoft Graph / identity platform stand-in, GraphFake)
+//        Outage.Tools.TestServer CA_PEM_PATH reflect          (SecretReflector: reflects a probe's credential everywhere)
 // Prints "https://127.0.0.1:PORT" on the first line once listening (graph: "https://127.0.0.1:PORT http://127.0.0.1:PORT",
 // the HTTPS authority/Graph and the plain-HTTP managed identity endpoints); runs until stdin closes. In graph mode
 // the client secret is read from OUTAGE_TEST_CLIENT_SECRET and the app certificate is written to PFX_PATH with the
@@ -27,6 +28,16 @@ if (args.Length > 2 && args[1] == "graph")
     await using var fake = new GraphFake(pki.Valid, Environment.GetEnvironmentVariable("OUTAGE_TEST_CLIENT_SECRET") ?? "test-secret", clientCert);
     await fake.StartAsync();
     Console.WriteLine($"https://127.0.0.1:{fake.Port} http://127.0.0.1:{fake.HttpPort}");
+    Console.Out.Flush();
+    await Console.In.ReadToEndAsync();
+    return;
+}
+
+if (args.Length > 1 && args[1] == "reflect")
+{
+    // The credential reflector of SecretLeakTests; its redirect names 127.0.0.1 (no resolver override in pwsh).
+    using var reflector = new SecretReflector(pki.Valid, "127.0.0.1");
+    Console.WriteLine($"https://127.0.0.1:{reflector.Port}");
     Console.Out.Flush();
     await Console.In.ReadToEndAsync();
     return;

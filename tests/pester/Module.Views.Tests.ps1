@@ -181,3 +181,95 @@ Describe 'What the default views say' {
         }
     }
 }
+
+Describe 'Outside text in the default views (issue 14: ESC, BEL, CR never reach the console raw)' {
+    BeforeAll {
+        $e = [char]27; $bel = [char]7; $cr = [char]13; $csi = [char]0x9B
+        # A window-title change, a bell, a carriage return that would overwrite the line, and a one-character CSI.
+        $script:hostile = "$e]0;pwned$bel${cr}x$($csi)2J"
+        # Asserts that rendered text has no raw control character and shows the escape as its symbol (U+241B).
+        function Assert-Escaped([string] $Text) {
+            $Text | Should -Not -Match '[\x1b\x07\r\x9b]'
+            $Text | Should -Match ([regex]::Escape([string][char]0x241B))
+        }
+        # Every string property (and string list) of a deserialized object, and of the objects it holds, set to $hostile.
+        function Set-HostileText($Object, [int] $Depth = 1) {
+            foreach ($p in @($Object.PSObject.Properties)) {
+                if (-not $p.IsSettable) { continue }
+                if ($p.Value -is [string]) { $p.Value = $script:hostile; continue }
+                if ($Depth -gt 0 -and $p.Value -is [System.Collections.IEnumerable]) {
+                    $items = @($p.Value)
+                    if ($items.Count -gt 0 -and $items[0] -is [string]) { $p.Value = @($script:hostile, $script:hostile) }
+                    else { foreach ($item in $items) { if ($item -is [psobject] -and $item.PSObject.Properties['Address']) { Set-HostileText $item ($Depth - 1) } } }
+                }
+            }
+        }
+    }
+
+    It '<_>: a twin whose every text is hostile renders escaped, and keeps the text' -ForEach @('MimeMessageReport', 'MimeFinding', 'MimePartInfo',
+        'QueueMessage', 'MailQueueSummary', 'QueueShapeRow', 'QueueExportResult', 'QueueActionResult', 'OutageCheckResult', 'DnsRecord', 'DnsResponse',
+        'DnsCheckResult', 'DnsResolverComparison', 'DnsResolverAnswer', 'HttpEndpointResult', 'SmtpEndpointResult', 'AutodiscoverResult',
+        'ProbableCause', 'MailLogEvent', 'MailLogSummaryRow', 'ReceivedHop', 'ServiceHealthIssue', 'ServiceHealthOverview') {
+        $items = @($script:objects[$_] | Select-Object -First 5)
+        $items | Export-Clixml -LiteralPath $clixml -Depth 3
+        $twins = @(Import-Clixml -LiteralPath $clixml)
+        foreach ($twin in $twins) { Set-HostileText $twin }
+        Assert-Escaped ($twins | Format-Table | Out-String -Width 120)
+        Assert-Escaped ($twins | Out-String -Width 120)
+        $texts = @($twins[0].PSObject.Properties | Where-Object { $_.Value -is [string] })
+        $texts | Should -Not -BeNullOrEmpty
+        $texts | ForEach-Object { $_.Value | Should -BeExactly $script:hostile }
+    }
+
+    It 'a queue id, sender, recipient and reason from postqueue -j: table and list escaped, properties intact' {
+        $path = Join-Path $TestDrive 'hostile-postqueue.jsonl'
+        $json = [ordered]@{ queue_name = 'deferred'; queue_id = "AB$($script:hostile)"; arrival_time = 1795219076; message_size = 334
+            sender = "s$($script:hostile)@x.test"; recipients = @(@{ address = "r@y$($script:hostile).test"; delay_reason = "timeout $($script:hostile)" }) } |
+            ConvertTo-Json -Compress -Depth 3
+        [IO.File]::WriteAllText($path, $json + "`n")
+        $message = Get-MailQueueMessage -Path $path
+        $message.Id | Should -BeExactly "AB$($script:hostile)"
+        $message.Recipients[0].DelayReason | Should -BeExactly "timeout $($script:hostile)"
+        Assert-Escaped ($message | Out-String -Width 120)
+        Assert-Escaped ($message | Format-List | Out-String -Width 120)
+        Assert-Escaped (Get-MailQueue -Path $path | Out-String -Width 120)
+        Assert-Escaped (Measure-MailQueue -Path $path | Out-String -Width 120)
+    }
+
+    It 'a subject from an Exchange export: Format-List escaped, the property intact' {
+        $path = Join-Path $TestDrive 'hostile-get-message.csv'
+        $lines = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../fixtures/queue/exchange-get-message.csv') -TotalCount 3
+        $lines[2] = $lines[2].Replace('Quarterly report', "Quarterly $($script:hostile) report")
+        [IO.File]::WriteAllText($path, ($lines -join "`r`n") + "`r`n")
+        $message = Get-MailQueueMessage -Path $path
+        $message.Subject | Should -BeExactly "Quarterly $($script:hostile) report"
+        $list = $message | Format-List | Out-String -Width 120
+        Assert-Escaped $list
+        $list | Should -Match 'Subject\s+: Quarterly ␛\]0;pwned␇␍x\?2J report'
+    }
+
+    It 'a file name and an attachment name: Test-MimeMessage and Get-MimeStructure escaped, properties intact' {
+        $name = "m$([char]27)]0;pwned$([char]7).eml"
+        $path = Join-Path $TestDrive $name
+        [IO.File]::WriteAllText($path, ("From: a@x.test`r`nTo: b@y.test`r`nDate: Mon, 4 Mar 2024 10:00:00 +0000`r`nMessage-ID: <h@x.test>`r`n" +
+            "MIME-Version: 1.0`r`nContent-Type: multipart/mixed; boundary=b`r`n`r`n--b`r`nContent-Type: text/plain`r`n`r`nhi`r`n--b`r`n" +
+            "Content-Type: application/octet-stream`r`nContent-Disposition: attachment; filename=`"a$([char]27)[2J$([char]7).bin`"`r`n`r`nAAAA`r`n--b--`r`n"))
+        $report = Test-MimeMessage -LiteralPath $path
+        $report.Path | Should -BeExactly $path
+        Assert-Escaped ($report | Out-String -Width 400)
+        $parts = @(Get-MimeStructure -LiteralPath $path)
+        $parts[0].Source | Should -BeExactly $path
+        ($parts | Where-Object FileName).FileName | Should -BeExactly "a$([char]27)[2J$([char]7).bin"
+        Assert-Escaped ($parts | Out-String -Width 120)
+        Assert-Escaped ($parts | Format-List | Out-String -Width 120)
+    }
+
+    It 'a DNS TXT answer with control octets: the table shows its presentation form (\027), the record keeps its text' {
+        $record = [Outage.Tools.Core.Dns.DnsTxtRecord]::FromText('evil.example.test', 300, $script:hostile)
+        $record.Text | Should -BeExactly $script:hostile
+        $text = $record | Out-String -Width 120
+        $text | Should -Not -Match '[\x1b\x07\r\x9b]'
+        $text | Should -Match 'evil\.example\.test'
+        $text | Should -Match ([regex]::Escape('"\027]0;pwned\007\013x\194\1552J"'))
+    }
+}

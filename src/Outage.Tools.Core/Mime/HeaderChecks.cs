@@ -542,8 +542,9 @@ internal static class HeaderChecks
                     while (_i < _s.Length)
                     {
                         var d = _s[_i++];
-                        if (d == '\\')
+                        if (d == '\\' && _i < _s.Length)
                         {
+                            // quoted-pair (RFC 5322 section 3.2.1): a backslash that ends the value escapes nothing.
                             _i++;
                         }
                         else if (d == '(')

@@ -26,16 +26,23 @@ public static class EximListingReader
     public const int MaxLineLength = 64 << 10;
 
     public static IEnumerable<Outcome<QueueMessage>> Read(TextReader reader, string origin, QueueSourceKind source, string computerName,
-        DateTimeOffset now, CancellationToken cancellationToken = default)
+        DateTimeOffset now, CancellationToken cancellationToken = default, long maxTotalChars = long.MaxValue)
     {
         QueueMessage? current = null;
         List<QueueRecipient>? recipients = null;
         var lineNumber = 0;
         var skipping = false;
-        var lines = new BoundedLineReader(reader, MaxLineLength);
+        // At most maxTotalChars in all: a pipe or FIFO has no length to stop at (QueueSource.MaxPipedListingChars).
+        var lines = new BoundedLineReader(reader, MaxLineLength, maxTotalChars);
         string? line;
         while ((line = lines.ReadLine()) is not null)
         {
+            if (lines.LimitReached)
+            {
+                // The line the cap cut off is not judged: the error below says the rest was not read.
+                break;
+            }
+
             lineNumber++;
             cancellationToken.ThrowIfCancellationRequested();
             string? bad = null;
@@ -148,6 +155,11 @@ public static class EximListingReader
         if (current is not null)
         {
             yield return Finish(current, recipients!);
+        }
+
+        if (lines.LimitReached)
+        {
+            yield return Outcome<QueueMessage>.Failure(QueueText.PipedListingTooLong(origin, maxTotalChars, lineNumber, "exim -bpr"));
         }
     }
 

@@ -54,7 +54,7 @@ public static class EximQueue
         var hops = new EximNextHops(tool, options.EximConfig);
         using (p)
         {
-            foreach (var o in EximListingReader.Read(p.OutputText, "exim -bpr", QueueSourceKind.Exim, computer, now, ct))
+            foreach (var o in EximListingReader.Read(p.OutputText, "exim -bpr", QueueSourceKind.Exim, computer, now, ct, options.MaxPipedChars))
             {
                 if (o.Kind == OutcomeKind.Result)
                 {

@@ -16,7 +16,7 @@ namespace Outage.Tools.Core.Queue;
 public static class PostqueueJsonReader
 {
     public static IEnumerable<Outcome<QueueMessage>> Read(TextReader reader, string origin, QueueSourceKind source,
-        string computerName, DateTimeOffset now, CancellationToken cancellationToken = default)
+        string computerName, DateTimeOffset now, CancellationToken cancellationToken = default, long maxTotalChars = long.MaxValue)
     {
         if (reader is null)
         {
@@ -26,10 +26,17 @@ public static class PostqueueJsonReader
         var lineNumber = 0L;
         var cache = new StringCache();
         // No line is kept longer than MaxLineLength: a 300 MB line is a located error, not gigabytes of strings.
-        var lines = new BoundedLineReader(reader, MaxLineLength);
+        // And no more than maxTotalChars in all: a pipe or FIFO has no length to stop at (QueueSource.MaxPipedListingChars).
+        var lines = new BoundedLineReader(reader, MaxLineLength, maxTotalChars);
         string? line;
         while ((line = lines.ReadLine()) is not null)
         {
+            if (lines.LimitReached)
+            {
+                // The line the cap cut off is not judged: the error below says the rest was not read.
+                break;
+            }
+
             lineNumber++;
             if (lines.LastLineTooLong)
             {
@@ -74,6 +81,11 @@ public static class PostqueueJsonReader
                     $"Line {lineNumber} of {origin} is not a postqueue -j message object: {problem}.", $"{origin}:{lineNumber}",
                     "The rest of the stream was read; check that the file is complete 'postqueue -j' output."));
             }
+        }
+
+        if (lines.LimitReached)
+        {
+            yield return Outcome<QueueMessage>.Failure(QueueText.PipedListingTooLong(origin, maxTotalChars, lineNumber, "postqueue -j"));
         }
     }
 

@@ -39,6 +39,12 @@ public sealed class QueueSourceOptions
     public DateTimeOffset? Now { get; set; }
 
     /// <summary>
+    /// How much of a listing is read when it comes through a pipe (the live postqueue -j / exim -bpr output, or a FIFO
+    /// such as /dev/stdin given as the path): <see cref="QueueSource.MaxPipedListingChars"/>. A saved file is read whole.
+    /// </summary>
+    internal long MaxPipedChars { get; set; } = QueueSource.MaxPipedListingChars;
+
+    /// <summary>
     /// Live queues: read content with postcat / exim -Mvh -Mvb for every message instead of from the queue
     /// files (the files are read by default; the tools remain the fallback for a file that cannot be read).
     /// </summary>
@@ -49,6 +55,14 @@ public sealed class QueueSourceOptions
 public static class QueueSource
 {
     internal const string PostfixHint = "Install Postfix (apt-get install postfix), or give its configuration directory with -ConfigDirectory / --config-dir.";
+    /// <summary>
+    /// What is read of a postqueue -j or exim -bp listing that comes through a pipe or FIFO, which has no length to stop
+    /// at: 1 Gi characters, about 2.5 million postqueue -j messages or 10 million exim -bp entries. Lines are capped
+    /// too (<see cref="PostqueueJsonReader.MaxLineLength"/>, <see cref="EximListingReader.MaxLineLength"/>); past this
+    /// total the rest is not read and a LimitsExceeded error names the source. A saved regular file has no such cap.
+    /// </summary>
+    public const long MaxPipedListingChars = 1L << 30;
+
     internal const string EximHint = "Install Exim, or give the binary with -EximPath / --exim-path (and -EximConfig / --exim-config for a private configuration).";
 
     public static IEnumerable<Outcome<QueueMessage>> ReadMessages(QueueSourceOptions options, CancellationToken cancellationToken = default)
@@ -64,11 +78,11 @@ public static class QueueSource
             case QueueSourceKind.Postfix:
                 return PostfixQueue.List(options, now, cancellationToken);
             case QueueSourceKind.PostqueueJson:
-                return FromFile(options, path => PostqueueJsonReader.Read(OpenText(path), path, QueueSourceKind.PostqueueJson, options.ComputerName ?? string.Empty, now, cancellationToken));
+                return FromFile(options, path => ReadListing(path, options, r => PostqueueJsonReader.Read(r, path, QueueSourceKind.PostqueueJson, options.ComputerName ?? string.Empty, now, cancellationToken, PipedCap(r, options))));
             case QueueSourceKind.Exim:
                 return EximQueue.List(options, now, cancellationToken);
             case QueueSourceKind.EximListing:
-                return FromFile(options, path => EximListingReader.Read(OpenText(path), path, QueueSourceKind.EximListing, options.ComputerName ?? string.Empty, now, cancellationToken));
+                return FromFile(options, path => ReadListing(path, options, r => EximListingReader.Read(r, path, QueueSourceKind.EximListing, options.ComputerName ?? string.Empty, now, cancellationToken, PipedCap(r, options))));
             case QueueSourceKind.Exchange:
                 return FromFile(options, path => ExchangeMessages(options, path, now, cancellationToken));
             case QueueSourceKind.Spool:
@@ -183,6 +197,19 @@ public static class QueueSource
                 "Check the permissions.", ex);
         }
     }
+
+    private static IEnumerable<Outcome<QueueMessage>> ReadListing(string path, QueueSourceOptions options, Func<TextReader, IEnumerable<Outcome<QueueMessage>>> read)
+    {
+        using var reader = OpenText(path);
+        foreach (var o in read(reader))
+        {
+            yield return o;
+        }
+    }
+
+    /// <summary>The total to read from <paramref name="reader"/>: none for a regular (seekable) file, <see cref="QueueSourceOptions.MaxPipedChars"/> for a pipe.</summary>
+    internal static long PipedCap(TextReader reader, QueueSourceOptions options) =>
+        reader is StreamReader s && s.BaseStream.CanSeek ? long.MaxValue : options.MaxPipedChars;
 
     internal static TextReader OpenText(string path) => new StreamReader(OpenFile(path), new UTF8Encoding(false), true, 65536);
 }
@@ -324,7 +351,7 @@ public static class PostfixQueue
         PostfixNextHops? hops = null;
         using (p)
         {
-            foreach (var o in PostqueueJsonReader.Read(p.OutputText, "postqueue -j", QueueSourceKind.Postfix, computer, now, ct))
+            foreach (var o in PostqueueJsonReader.Read(p.OutputText, "postqueue -j", QueueSourceKind.Postfix, computer, now, ct, options.MaxPipedChars))
             {
                 if (o.Kind == OutcomeKind.Result)
                 {

@@ -1,10 +1,24 @@
 using System;
 using System.Globalization;
+using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools.Core.Queue;
 
 internal static class QueueText
 {
+    /// <summary>
+    /// The error that ends a listing read through a pipe or FIFO at <see cref="QueueSource.MaxPipedListingChars"/>: it
+    /// names the source, says what was read and how to read all of it (a saved file has no cap).
+    /// </summary>
+    public static ItemError PipedListingTooLong(string origin, long maxChars, long lines, string tool)
+    {
+        var json = tool.StartsWith("postqueue", StringComparison.Ordinal);
+        var file = json ? "queue.jsonl" : "queue.txt";
+        return new ItemError(json ? ErrorIds.QueueJsonInvalid : ErrorIds.QueueListingInvalid, OutageErrorCategory.LimitsExceeded,
+            FormattableString.Invariant($"{origin} gave more than {maxChars:N0} characters ({lines:N0} lines) through a pipe without ending; a listing that is not a saved file is read only that far, and the rest was not read."),
+            origin, $"Save the listing to a file and read that, which has no such limit: {tool} > {file}, then -Path / --path {file}.");
+    }
+
     public static string SourceName(QueueSourceKind kind) => kind switch
     {
         QueueSourceKind.Postfix => "postfix",

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Outage.Tools.Core.Checks;
@@ -11,9 +9,9 @@ using Xunit;
 namespace Outage.Tools.Core.Tests.Endpoints;
 
 /// <summary>
-/// Probes run with a credential against an HTTPS server of ours (127.0.0.1, the test CA) that reflects what it was
-/// sent — the password and the Basic token — into every place a probe records: status line, Location, Server,
-/// X-FEServer, WWW-Authenticate, Retry-After, ActiveSync version headers, the body. Then every output is searched
+/// Probes run with a credential against an HTTPS server of ours (<see cref="SecretReflector"/>: 127.0.0.1, the test
+/// CA) that reflects what it was sent — the password and the Basic token — into every place a probe records: status
+/// line, Location, Server, X-FEServer, WWW-Authenticate, Retry-After, ActiveSync version headers, the body. Then every output is searched
 /// for the secret: the result objects (ToString, JSON, every string property), a history file written from
 /// them and the four report formats. Nothing may carry the password or the token.
 /// </summary>
@@ -24,79 +22,11 @@ public sealed class SecretLeakTests : IDisposable
     private static readonly string Token = Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + Password));
 
     private readonly TestPki _pki = new();
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly SecretReflector _server;
 
-    public SecretLeakTests()
-    {
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _loop = Task.Run(async () =>
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception)
-                {
-                    return;
-                }
+    public SecretLeakTests() => _server = new SecretReflector(_pki.Valid, "mail.contoso.test");
 
-                _ = Task.Run(() => Reflect(client));
-            }
-        });
-    }
-
-    private int Port { get; }
-
-    private async Task Reflect(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                using var tls = new SslStream(client.GetStream());
-                await tls.AuthenticateAsServerAsync(_pki.Valid);
-                var head = new StringBuilder();
-                var buffer = new byte[1];
-                while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && head.Length < 65536)
-                {
-                    if (await tls.ReadAsync(buffer, _stop.Token) == 0)
-                    {
-                        return;
-                    }
-
-                    head.Append((char)buffer[0]);
-                }
-
-                var lines = head.ToString().Split("\r\n");
-                var path = lines[0].Split(' ')[1];
-                var auth = lines.FirstOrDefault(l => l.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase))?.Substring(14).Trim() ?? "none";
-                var password = auth.StartsWith("Basic ", StringComparison.Ordinal)
-                    ? Encoding.UTF8.GetString(Convert.FromBase64String(auth.Substring(6))).Split(':', 2)[1]
-                    : "none";
-                var echo = $"{auth} {password}";
-                var response = path.StartsWith("/owa/auth", StringComparison.Ordinal)
-                    ? $"HTTP/1.1 200 OK {echo}\r\nContent-Type: text/html\r\nServer: {echo}\r\nX-FEServer: {password}\r\nConnection: close\r\n\r\n" +
-                      $"<html><title>{echo}</title><form><input type=\"password\" value=\"{password}\"></form>{auth}</html>"
-                    : path.StartsWith("/owa", StringComparison.Ordinal)
-                        ? $"HTTP/1.1 302 Found {echo}\r\nLocation: https://mail.contoso.test:{Port}/owa/auth/logon.aspx?a={Uri.EscapeDataString(auth)}&p={password}\r\n" +
-                          $"X-FEServer: {password}\r\nRetry-After: {password}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        : path.StartsWith("/Microsoft-Server-ActiveSync", StringComparison.Ordinal)
-                            ? $"HTTP/1.1 200 OK\r\nMS-ASProtocolVersions: 14.1,{password}\r\nMS-ASProtocolCommands: Sync,{auth}\r\nServer: {echo}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                            : $"HTTP/1.1 401 {echo}\r\nWWW-Authenticate: Basic realm=\"{password}\"\r\nWWW-Authenticate: {auth}\r\nX-DiagInfo: {echo}\r\nContent-Length: {echo.Length}\r\nConnection: close\r\n\r\n{echo}";
-                await tls.WriteAsync(Encoding.UTF8.GetBytes(response), _stop.Token);
-            }
-            catch (Exception)
-            {
-                // The probe hung up: expected.
-            }
-        }
-    }
+    private int Port => _server.Port;
 
     private HttpEndpointRequest Request(string target)
     {
@@ -207,10 +137,7 @@ public sealed class SecretLeakTests : IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
+        _server.Dispose();
         _pki.Dispose();
     }
 }

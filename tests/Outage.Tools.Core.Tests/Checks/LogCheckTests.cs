@@ -102,6 +102,20 @@ public sealed class LogCheckTests : IDisposable
     }
 
     [Fact]
+    public void A_reason_wrapped_in_delivery_temporarily_suspended_counts_as_the_reason_itself()
+    {
+        // qmgr marks the destination dead after the first refusals; the next messages are deferred with
+        // "delivery temporarily suspended: <the same reason>" (qmgr(8)). One cause, one reason.
+        // The messages B090…-B09F… (07:24-07:39, inside the last hour) carry the wrapper.
+        var log = System.Text.RegularExpressions.Regex.Replace(Story(delayMinutes: 1),
+            @"(B09[0-9A-F]{5}: .*status=deferred \()", "$1delivery temporarily suspended: ");
+        Assert.Contains("delivery temporarily suspended", log, StringComparison.Ordinal);
+        var rate = Evaluate(log).Single(r => r.Check == LogCheckProvider.DeferralRate);
+        Assert.Contains($"reason: 721 × {Refused} (in the window from 2026-11-30 06:59:44 +00:00)", rate.Evidence);
+        Assert.DoesNotContain(rate.Evidence, e => e.Contains("suspended", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Per_entry_thresholds_override_the_configuration_ones()
     {
         var spec = new LogSourceSpec { Name = "mx1", DeferralRateWarnPerMinute = 20, DeferralRateFailPerMinute = 50 };

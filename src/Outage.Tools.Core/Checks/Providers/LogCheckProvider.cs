@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using Outage.Tools.Core.Logs;
 using Outage.Tools.Core.Operations;
+using Outage.Tools.Core.Queue;
 
 namespace Outage.Tools.Core.Checks.Providers;
 
@@ -272,7 +273,8 @@ public sealed class LogCheckProvider : IOutageCheckProvider
             return "(no reason given)";
         }
 
-        var r = Address.Replace(reason!.Trim(), "<…>");
+        // "delivery temporarily suspended: X" (qmgr's dead-destination cache) is X, as in the queue's reasons.
+        var r = Address.Replace(QueueText.NormalizeReason(reason!.Trim()), "<…>");
         return r.Length > 300 ? r.Substring(0, 300) + "…" : r;
     }
 

@@ -21,7 +21,7 @@ Describe 'Measure-MessageDelay' {
     }
 
     It 'gives hours of receipt, destinations and messages across logs of different MTAs' {
-        $rows = Get-ChildItem $fixtures | Measure-MessageDelay -GroupBy Hour, RecipientDomain, Message -Year 2026 -UtcOffset 0 -WarningAction SilentlyContinue
+        $rows = Get-ChildItem $fixtures | Measure-MessageDelay -GroupBy 'Hour', 'RecipientDomain', 'Message' -Year 2026 -UtcOffset 0 -WarningAction SilentlyContinue
         @($rows | Where-Object GroupBy -eq 'Hour').Key | Should -Be @('2026-11-30 05:00')
         $hour = $rows | Where-Object GroupBy -eq 'Hour'
         $hour.Delivered | Should -Be 3
@@ -54,7 +54,7 @@ Describe 'Measure-MessageDelay' {
     It 'has help with examples and a default table view within 120 columns' {
         @((Get-Help Measure-MessageDelay -Full).Examples.Example).Count | Should -BeGreaterOrEqual 3
         (Get-Command Measure-MessageDelay).HelpUri | Should -Match 'Measure-MessageDelay\.md$'
-        $text = Measure-MessageDelay -Path $postfix -GroupBy Total, RecipientDomain -WarningAction SilentlyContinue | Out-String -Width 120
+        $text = Measure-MessageDelay -Path $postfix -GroupBy 'Total', 'RecipientDomain' -WarningAction SilentlyContinue | Out-String -Width 120
         $text | Should -Match 'GroupBy\s+Delivered\s+Undelivered\s+Deferred\s+P50\s+P90\s+P95\s+P99\s+Maximum\s+Key'
         $text | Should -Match 'fabrikam\.test'
         $text | Should -Match '2h00m'

@@ -58,7 +58,7 @@ BeforeAll {
     $script:objects['MessageHeaderReport'] = @(Get-ChildItem $headers -Filter *.eml | Get-MessageHeaderReport -WarningAction SilentlyContinue)
     $script:objects['AntispamField'] = @($script:objects['MessageHeaderReport'] | ForEach-Object { $_.Antispam })
     $script:objects['AuthenticationResult'] = @($script:objects['MessageHeaderReport'] | ForEach-Object { $_.Authentication })
-    $script:objects['MessageDelayRow'] = @(Measure-MessageDelay -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026 -GroupBy Total, Hour, RecipientDomain, Message)
+    $script:objects['MessageDelayRow'] = @(Measure-MessageDelay -Path (Join-Path $logs 'postfix-maillog.log') -Year 2026 -GroupBy 'Total', 'Hour', 'RecipientDomain', 'Message')
     $script:objects['ReceivedHop'] = @(Get-MessageHop -Path (Join-Path $PSScriptRoot '../fixtures/headers/hops.eml'))
     # Service health: Graph cannot run here; objects of the documented shapes (Get-ServiceHealth's own Pester file
     # reads them from the local Graph stand-in).

@@ -86,6 +86,9 @@ public static class FileScan
         return found;
     }
 
+    /// <summary>The <c>kind</c> <see cref="IsRegularFile"/> gives a FIFO (a named pipe, or a pipe named through /dev/stdin).</summary>
+    public const string FifoKind = "a FIFO (named pipe)";
+
     /// <summary>
     /// True for a regular file (after following links). <paramref name="kind"/> names what else it is: "a FIFO
     /// (named pipe)", "a socket", "a character device", "a block device", "a folder".
@@ -108,7 +111,7 @@ public static class FileScan
         var mode = UnixMode(path);
         switch (mode & 0xF000)
         {
-            case 0x1000: kind = "a FIFO (named pipe)"; return false;
+            case 0x1000: kind = FifoKind; return false;
             case 0x2000: kind = "a character device"; return false;
             case 0x6000: kind = "a block device"; return false;
             case 0xC000: kind = "a socket"; return false;

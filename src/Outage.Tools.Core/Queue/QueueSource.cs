@@ -158,7 +158,14 @@ public static class QueueSource
     private static IEnumerable<Outcome<QueueMessage>> FromFile(QueueSourceOptions options, Func<string, IEnumerable<Outcome<QueueMessage>>> read)
     {
         var path = RequirePath(options);
-        OpenFile(path).Dispose();
+        // Opened once here so a missing or unreadable file fails at the call, not at the first item. Not a FIFO: it
+        // pairs each open with its writer, so an open to check and a second to read would lose what the writer wrote
+        // in between (and its writer may stop at the first close); a FIFO is opened once, by the reader.
+        if (FileScan.IsRegularFile(path, out var kind) || kind != FileScan.FifoKind)
+        {
+            OpenFile(path).Dispose();
+        }
+
         return read(path);
     }
 

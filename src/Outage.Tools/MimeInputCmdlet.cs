@@ -6,7 +6,8 @@ using Outage.Tools.Core.Operations;
 namespace Outage.Tools;
 
 /// <summary>
-/// The message inputs shared by the MIME cmdlets (Test-MimeMessage, Get-MimeStructure, Get-MessageHop): files or
+/// The message inputs shared by the MIME cmdlets (Test-MimeMessage, Get-MimeStructure, Get-MessageHop,
+/// Get-MessageHeaderReport): files or
 /// folders by -Path (wildcards) or -LiteralPath, the raw message by -Content, or a message that can be read on
 /// demand (a queued message) by -InputObject, each in its own parameter set. <see cref="Inputs"/> turns the bound
 /// set into Core inputs, writing a non-terminating error per path that cannot be used.

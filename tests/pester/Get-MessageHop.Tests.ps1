@@ -45,7 +45,7 @@ Describe 'Get-MessageHop' {
         (Get-Help Get-MessageHop -Parameter LiteralPath).globbing | Should -Be 'false'
     }
 
-    It 'declares the same message inputs as Test-MimeMessage and Get-MimeStructure' {
+    It 'declares the same message inputs as Test-MimeMessage, Get-MimeStructure and Get-MessageHeaderReport' {
         $describe = {
             param($name)
             $command = Get-Command $name
@@ -63,6 +63,7 @@ Describe 'Get-MessageHop' {
         $hop = & $describe 'Get-MessageHop'
         (& $describe 'Test-MimeMessage') | Should -Be $hop
         (& $describe 'Get-MimeStructure') | Should -Be $hop
+        (& $describe 'Get-MessageHeaderReport') | Should -Be $hop
     }
 
     It 'has help with examples and a default table view' {

@@ -8,7 +8,7 @@ using Outage.Tools.Core.Operations;
 
 namespace Outage.Tools;
 
-/// <summary>The inputs and filters Get-MailLogEvent and Measure-MailLog share.</summary>
+/// <summary>The inputs and filters Get-MailLogEvent, Measure-MailLog and Measure-MessageDelay share.</summary>
 public abstract class MailLogCmdlet : OutageCmdlet
 {
     /// <summary>Log files (plain or .gz); wildcards allowed.</summary>
@@ -173,5 +173,35 @@ public abstract class MailLogCmdlet : OutageCmdlet
 
                 break;
         }
+    }
+
+    private readonly List<MailLogInput> _collected = new();
+    private MailLogRequest? _collectedRequest;
+
+    /// <summary>For the cmdlets that answer only once every log is read (the summaries): keeps this record's inputs.</summary>
+    protected void CollectInputs()
+    {
+        _collectedRequest ??= NewRequest();
+        _collected.AddRange(Inputs());
+    }
+
+    /// <summary>The number of logs <see cref="CollectInputs"/> kept so far.</summary>
+    protected int CollectedCount => _collected.Count;
+
+    /// <summary>One request over every log <see cref="CollectInputs"/> kept, in the order given; null when there is none.</summary>
+    protected MailLogRequest? CollectedRequest()
+    {
+        if (_collectedRequest is null || _collected.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var input in _collected)
+        {
+            _collectedRequest.Inputs.Add(input);
+        }
+
+        _collected.Clear();
+        return _collectedRequest;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Logs;
 
@@ -9,30 +8,18 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(MailLogSummaryRow))]
 public sealed class MeasureMailLogCommand : MailLogCmdlet
 {
-    private readonly List<MailLogInput> _inputs = new();
-    private MailLogRequest? _request;
-
     /// <summary>What the rows are: Total, Hour, RecipientDomain, Reason (several allowed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public MailLogGroupBy[] GroupBy { get; set; } = { MailLogGroupBy.Total };
 
-    protected override void ProcessRecord()
-    {
-        _request ??= NewRequest();
-        _inputs.AddRange(Inputs());
-    }
+    protected override void ProcessRecord() => CollectInputs();
 
     protected override void EndProcessing()
     {
-        if (_request is null || _inputs.Count == 0)
+        if (CollectedRequest() is not { } request)
         {
             return;
-        }
-
-        foreach (var input in _inputs)
-        {
-            _request.Inputs.Add(input);
         }
 
         var options = new MailLogSummaryOptions();
@@ -41,7 +28,6 @@ public sealed class MeasureMailLogCommand : MailLogCmdlet
             options.GroupBy.Add(g);
         }
 
-        var request = _request;
         Emit(() => MailLogSummary.Run(MailLog.Read(request, null, Cancellation), options, Cancellation));
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using Outage.Tools.Core.Logs;
 
@@ -13,9 +12,6 @@ namespace Outage.Tools.Commands;
 [OutputType(typeof(MessageDelayRow))]
 public sealed class MeasureMessageDelayCommand : MailLogCmdlet
 {
-    private readonly List<MailLogInput> _inputs = new();
-    private MailLogRequest? _request;
-
     /// <summary>What the rows are: Total, Hour, RecipientDomain, Message (several allowed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -34,22 +30,14 @@ public sealed class MeasureMessageDelayCommand : MailLogCmdlet
         }
     }
 
-    protected override void ProcessRecord()
-    {
-        _request ??= NewRequest();
-        _inputs.AddRange(Inputs());
-    }
+    protected override void ProcessRecord() => CollectInputs();
 
     protected override void EndProcessing()
     {
-        if (_request is null || _inputs.Count == 0)
+        var logs = CollectedCount;
+        if (CollectedRequest() is not { } request)
         {
             return;
-        }
-
-        foreach (var input in _inputs)
-        {
-            _request.Inputs.Add(input);
         }
 
         var options = new MessageDelayOptions();
@@ -63,9 +51,8 @@ public sealed class MeasureMessageDelayCommand : MailLogCmdlet
             options.MinimumDelay = MinimumDelay;
         }
 
-        WriteVerboseStart($"measuring delays of {_inputs.Count} log(s) by {string.Join(", ", GroupBy)}" +
+        WriteVerboseStart($"measuring delays of {logs} log(s) by {string.Join(", ", GroupBy)}" +
                           (options.MinimumDelay is { } least ? $", messages delayed {least} or more" : string.Empty) + ".");
-        var request = _request;
         Emit(() => MessageDelay.Run(MailLog.Read(request, null, Cancellation), options, Cancellation));
     }
 }

@@ -32,7 +32,8 @@ public sealed class CliCheckTests
         Assert.Equal("Warn", Status("deferral-rate"));   // 471 deferrals in the last hour: 7.85/min
         var rate = results.Single(x => x.GetProperty("check").GetString() == "deferral-rate");
         Assert.Equal(7.85, rate.GetProperty("value").GetDouble());
-        Assert.Contains("top reason since 2026-11-20 23:28:05 +00:00: delivery temporarily suspended: connect to 127.0.0.1[127.0.0.1]:2599: Connection refused",
+        // All 471 deferrals are one reason: qmgr's "delivery temporarily suspended: X" counts as X (the first refusal at 23:27:56).
+        Assert.Contains("top reason since 2026-11-20 23:27:56 +00:00: connect to 127.0.0.1[127.0.0.1]:2599: Connection refused (471)",
             rate.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal("Warn", Status("delivery-delay"));  // p95 28 minutes: the 201 waiting messages at their age
         Assert.Contains("Next hop 127.0.0.1[127.0.0.1]:2599 refuses connections; the queue mx1 (postqueue -j snapshots) grows +6.7/min (201 messages). The mail log mx1 (mail.log) shows 7.85 deferrals/min for it since 2026-11-20 23:27 UTC.",

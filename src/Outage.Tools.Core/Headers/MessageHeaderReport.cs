@@ -107,18 +107,7 @@ public static class MessageHeaderReports
         foreach (var input in inputs)
         {
             ct.ThrowIfCancellationRequested();
-            List<HeaderField>? fields = null;
-            ItemError? error = null;
-            try
-            {
-                using var reader = MessageHops.OpenText(input, ct);
-                fields = HeaderSection.Read(reader);
-            }
-            catch (Exception ex) when (MessageHops.ReadError(input, ex) is { } e)
-            {
-                error = e;
-            }
-
+            var (fields, error) = HeaderInput.Read(input, HeaderSection.Read, ct);
             if (error is not null)
             {
                 yield return Outcome<MessageHeaderReport>.Failure(error);

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Text;
 using System.Threading;
 using Outage.Tools.Core.Mime;
 using Outage.Tools.Core.Operations;
@@ -26,18 +24,7 @@ public static class MessageHops
         foreach (var input in inputs)
         {
             ct.ThrowIfCancellationRequested();
-            List<ReceivedHop>? hops = null;
-            ItemError? error = null;
-            try
-            {
-                using var reader = OpenText(input, ct);
-                hops = ReceivedChain.Hops(ReceivedChain.ReceivedFields(reader));
-            }
-            catch (Exception ex) when (ReadError(input, ex) is { } e)
-            {
-                error = e;
-            }
-
+            var (hops, error) = HeaderInput.Read(input, reader => ReceivedChain.Hops(ReceivedChain.ReceivedFields(reader)), ct);
             if (error is not null)
             {
                 yield return Outcome<ReceivedHop>.Failure(error);
@@ -57,23 +44,4 @@ public static class MessageHops
             }
         }
     }
-
-    /// <summary>The message's text (a file, raw content or a queued message); only its header section is read.</summary>
-    internal static StreamReader OpenText(MimeInput input, CancellationToken ct)
-    {
-        var stream = input.Bytes is not null ? new MemoryStream(input.Bytes, false)
-            : input.Message is not null ? input.Message.OpenContent(ct)
-            : new FileStream(input.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return new StreamReader(stream, Encoding.UTF8, false, 16 * 1024);
-    }
-
-    /// <summary>The per-item error for a message that cannot be read, or null for an exception that is not about reading.</summary>
-    internal static ItemError? ReadError(MimeInput input, Exception ex) => ex switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => new ItemError(ErrorIds.PathNotFound, OutageErrorCategory.ObjectNotFound,
-            $"The message '{input.Name}' does not exist.", input.Name, "Check the path.", ex),
-        IOException or UnauthorizedAccessException => new ItemError(ErrorIds.PathNotReadable, OutageErrorCategory.ReadError,
-            $"Cannot read '{input.Name}': {ex.Message}", input.Name, "Check the permissions of the file.", ex),
-        _ => null,
-    };
 }

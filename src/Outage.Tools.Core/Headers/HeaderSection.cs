@@ -101,7 +101,7 @@ public static class HeaderSection
     }
 
     // RFC 5322 section 3.6.8: printable US-ASCII except ':'; trailing white space before the colon is tolerated (obs-).
-    private static bool IsFieldName(string line, int colon)
+    internal static bool IsFieldName(string line, int colon)
     {
         var end = colon;
         while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))

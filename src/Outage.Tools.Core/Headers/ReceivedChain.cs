@@ -96,7 +96,9 @@ public static class ReceivedChain
 
             seen = true;
             var colon = line.IndexOf(':');
-            if (colon > 0 && string.Equals(line.Substring(0, colon).TrimEnd(), "Received", StringComparison.OrdinalIgnoreCase))
+            // The field-name rule of HeaderSection (RFC 5322 §3.6.8 with obs WSP before the colon): a name that only
+            // looks like "Received" after trimming other white space (VT, FF) is not one, for the report and the hops alike.
+            if (colon > 0 && HeaderSection.IsFieldName(line, colon) && string.Equals(line.Substring(0, colon).TrimEnd(), "Received", StringComparison.OrdinalIgnoreCase))
             {
                 current = new StringBuilder(line.Substring(colon + 1).Trim());
             }
